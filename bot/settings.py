@@ -1,0 +1,112 @@
+"""Settings: one frozen dataclass read from the environment and ``.env``, validated once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from index.embeddings import BUNDLED
+from index.engine import DEFAULT_ARTICLES_DIR, DEFAULT_INDEX_DIR, EngineConfig
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_TOP_K = 10
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or invalid; the message lists each problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment. The token is never printed."""
+
+    discord_token: str | None = field(default=None, repr=False)
+    admin_user_ids: frozenset[int] = frozenset()
+    dev_guild_id: int | None = None
+    articles_dir: Path = DEFAULT_ARTICLES_DIR
+    index_dir: Path = DEFAULT_INDEX_DIR
+    embedding_model: str = BUNDLED
+    top_k: int = 3
+    log_level: str = "INFO"
+
+    @property
+    def engine(self) -> EngineConfig:
+        return EngineConfig(
+            articles_dir=self.articles_dir,
+            index_dir=self.index_dir,
+            embedding_model=self.embedding_model,
+            top_k=self.top_k,
+        )
+
+    @classmethod
+    def load(cls, env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``.env`` (if present) under the process environment, which wins."""
+        values: dict[str, str] = {}
+        path = env_file if env_file is not None else Path.cwd() / ".env"
+        if path.is_file():
+            values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        problems: list[str] = []
+
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
+
+        token = get("DISCORD_TOKEN") or None
+        if token and (len(token) < 50 or any(ch.isspace() for ch in token)):
+            problems.append("DISCORD_TOKEN does not look like a bot token (copy it again from the "
+                            "Developer Portal, Bot tab, Reset Token)")
+        admins: set[int] = set()
+        for part in filter(None, (p.strip() for p in get("ADMIN_USER_IDS").split(","))):
+            if part.isdigit():
+                admins.add(int(part))
+            else:
+                problems.append(f"ADMIN_USER_IDS: {part!r} is not a Discord user id (digits only)")
+        dev_guild = get("DEV_GUILD_ID")
+        if dev_guild and not dev_guild.isdigit():
+            problems.append(f"DEV_GUILD_ID: {dev_guild!r} is not a Discord server id (digits only)")
+        top_k_text = get("TOP_K") or "3"
+        top_k = 3
+        if not top_k_text.isdigit() or not 1 <= int(top_k_text) <= MAX_TOP_K:
+            problems.append(f"TOP_K must be a whole number from 1 to {MAX_TOP_K}, not {top_k_text!r}")
+        else:
+            top_k = int(top_k_text)
+        level = (get("LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        articles_dir = Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
+        index_dir = Path(get("INDEX_DIR")).expanduser() if get("INDEX_DIR") else DEFAULT_INDEX_DIR
+        if problems:
+            raise SettingsError(problems)
+        return cls(
+            discord_token=token,
+            admin_user_ids=frozenset(admins),
+            dev_guild_id=int(dev_guild) if dev_guild else None,
+            articles_dir=articles_dir,
+            index_dir=index_dir,
+            embedding_model=get("EMBEDDING_MODEL") or BUNDLED,
+            top_k=top_k,
+            log_level=level,
+        )
+
+
+def configure_logging(level: str) -> None:
+    """Configure logging once, for the whole process (called from ``__main__``)."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    for noisy in ("faiss.loader", "sentence_transformers", "bm25s", "httpx", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,0 +1,47 @@
+"""Domain errors: each carries a short message that is safe to show to a user."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base class for every error the answer engine raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidQuestion(EngineError):
+    """The question is empty, too long or has no words in it."""
+
+
+class ArticleError(EngineError):
+    """An article file cannot be read or parsed (unreadable, empty, binary)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class CorpusError(EngineError):
+    """The articles directory is missing or holds no usable article."""
+
+
+class IndexCorrupt(EngineError):
+    """The saved index is missing, stale or damaged and must be rebuilt."""
+
+
+class ModelError(EngineError):
+    """The embedding model cannot be found, loaded or verified."""
+
+
+class ReindexInProgress(EngineError):
+    """A rebuild is already running; only one runs at a time."""
+
+
+class NotReady(EngineError):
+    """The engine has no index loaded yet."""

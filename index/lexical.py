@@ -1,0 +1,79 @@
+"""Lexical matching with BM25 (bm25s) over stemmed words.
+
+Dense embeddings blur names, numbers and places; BM25 catches them. The tokenizer is
+shared by the index and by the abstention check, so both see the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+# Words that say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset(
+    """what whats who whom whose why when where which how did does do done doing is are was were
+    say says said saying tell tells told article story news report reported mention
+    mentioned according anyone anybody someone somebody something thing things happen
+    happened happening going get got can could would should will there please pls
+    know explain describe give us me i my you your hey hi hello ok okay also really
+    just about regarding re much many any""".split()
+)
+STOPWORDS = frozenset(STOPWORDS_EN) | QUESTION_WORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of ``text`` (possessives dropped)."""
+    tokens = []
+    for raw in _TOKEN.findall(text.lower()):
+        word = re.sub(r"['’]s$", "", raw).replace("’", "'")
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        tokens.append(_stem(word))
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 scores of a query against a fixed list of documents."""
+
+    def __init__(self, documents: Sequence[str]) -> None:
+        self._size = len(documents)
+        tokens = [tokenize(doc) or ["\x00"] for doc in documents]
+        self.document_frequency: dict[str, int] = {}
+        for doc_tokens in tokens:
+            for token in set(doc_tokens):
+                self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
+        self._bm25 = bm25s.BM25()
+        if documents:
+            self._bm25.index(tokens, show_progress=False)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for already tokenized query words."""
+        known = [t for t in query_tokens if t in self.document_frequency]
+        if not known or not self._size:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def idf(self, token: str) -> float:
+        """Smoothed inverse document frequency; unseen words get the highest value."""
+        df = self.document_frequency.get(token, 0)
+        return float(np.log(1.0 + (self._size - df + 0.5) / (df + 0.5)))

@@ -1,0 +1,145 @@
+"""Typed, immutable results of the engine: what it reads and what it answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+QuoteKind = Literal["direct", "reported", "narration"]
+BlockKind = Literal["title", "body", "caption", "boilerplate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who is speaking in a sentence, and how (see docs/attribution.md)."""
+
+    speaker: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    channel: str | None = None
+    kind: QuoteKind = "narration"
+
+    @property
+    def is_narration(self) -> bool:
+        return self.kind == "narration"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "speaker": self.speaker,
+            "role": self.role,
+            "cue": self.cue,
+            "channel": self.channel,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attribution:
+        return cls(
+            speaker=data.get("speaker"),
+            role=data.get("role"),
+            cue=data.get("cue"),
+            channel=data.get("channel"),
+            kind=data.get("kind", "narration"),
+        )
+
+
+NARRATION = Attribution()
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a paragraph: a verbatim slice ``article.text[start:end]``."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    attribution: Attribution = NARRATION
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of the article file (blocks are separated by blank lines), 1-based."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+    kind: BlockKind
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def quotable(self) -> bool:
+        return self.kind == "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed article: its normalised text and classified, attributed paragraphs."""
+
+    id: str
+    title: str
+    text: str
+    checksum: str
+    paragraphs: tuple[Paragraph, ...]
+
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    def paragraph(self, number: int) -> Paragraph:
+        return self.paragraphs[number - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A sentence chosen as (part of) an answer, with where it comes from."""
+
+    text: str
+    attribution: Attribution
+    article_id: str
+    article_title: str
+    paragraph: int
+    score: float
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            **self.attribution.to_dict(),
+            "article": self.article_title,
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The engine's answer to one question: quotes, or an explicit abstention."""
+
+    question: str
+    answered: bool
+    quotes: tuple[Quote, ...] = ()
+    more: tuple[Quote, ...] = field(default=(), compare=False)
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexInfo:
+    """What is indexed, for /about and the CLI."""
+
+    articles: tuple[tuple[str, str], ...]  # (id, title)
+    paragraphs: int
+    sentences: int
+    model: str
+    dimension: int
+    built_at: str
+    build_seconds: float

@@ -1,0 +1,320 @@
+"""The searchable index: parsed articles, FAISS vectors, BM25, and their persistence.
+
+On disk, ``INDEX_DIR`` holds one folder per build and a ``CURRENT`` file naming the live
+one. A build is written into a temporary folder, then ``CURRENT`` is replaced atomically
+(``os.replace``), so a crash or a full disk mid-build never damages the index in use.
+Every file of a build is listed in its manifest with its sha256, and loading checks
+them, so a truncated or garbled file is detected before FAISS ever reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from index.embeddings import Encoder
+from index.errors import IndexCorrupt
+from index.lexical import LexicalIndex
+from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
+from index.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+CORPUS = "corpus.json"
+SENTENCES = "sentences.faiss"
+PARAGRAPHS = "paragraphs.faiss"
+_KEEP_BUILDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRef:
+    """Row of the sentence table: which article, paragraph and sentence."""
+
+    article: int
+    paragraph: int  # 1-based block number
+    index: int  # position of the sentence in its paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRef:
+    article: int
+    paragraph: int
+
+
+def sentence_document(sentence: Sentence) -> str:
+    """The text embedded and matched for a sentence: the words and who says them."""
+    a = sentence.attribution
+    if a.speaker:
+        who = f"{a.speaker}, {a.role}" if a.role else a.speaker
+        return f"{who}: {sentence.text}"
+    return sentence.text
+
+
+@dataclass
+class SearchIndex:
+    """Everything needed to answer questions, held in memory."""
+
+    articles: list[Article]
+    sentence_refs: list[SentenceRef]
+    paragraph_refs: list[ParagraphRef]
+    sentence_vectors: VectorIndex
+    paragraph_vectors: VectorIndex
+    model: str
+    built_at: str
+    build_seconds: float
+    sentence_lexical: LexicalIndex = field(init=False)
+    paragraph_lexical: LexicalIndex = field(init=False)
+    paragraph_rows: dict[tuple[int, int], int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sentence_lexical = LexicalIndex(
+            [sentence_document(self.sentence(ref)) for ref in self.sentence_refs]
+        )
+        self.paragraph_lexical = LexicalIndex(
+            [self.paragraph(ref.article, ref.paragraph).text for ref in self.paragraph_refs]
+        )
+        self.paragraph_rows = {
+            (ref.article, ref.paragraph): row for row, ref in enumerate(self.paragraph_refs)
+        }
+
+    def sentence(self, ref: SentenceRef) -> Sentence:
+        return self.articles[ref.article].paragraph(ref.paragraph).sentences[ref.index]
+
+    def paragraph(self, article: int, number: int) -> Paragraph:
+        return self.articles[article].paragraph(number)
+
+    def info(self) -> IndexInfo:
+        return IndexInfo(
+            articles=tuple((a.id, a.title) for a in self.articles),
+            paragraphs=sum(1 for a in self.articles for p in a.paragraphs if p.quotable),
+            sentences=len(self.sentence_refs),
+            model=self.model,
+            dimension=self.sentence_vectors.dimension,
+            built_at=self.built_at,
+            build_seconds=self.build_seconds,
+        )
+
+
+def build(articles: list[Article], encoder: Encoder) -> SearchIndex:
+    """Embed the quotable paragraphs and sentences of ``articles`` into a new index."""
+    started = time.perf_counter()
+    sentence_refs: list[SentenceRef] = []
+    paragraph_refs: list[ParagraphRef] = []
+    seen: set[str] = set()
+    for a, article in enumerate(articles):
+        for paragraph in article.paragraphs:
+            if not paragraph.quotable:
+                continue
+            paragraph_refs.append(ParagraphRef(a, paragraph.number))
+            for i, sentence in enumerate(paragraph.sentences):
+                key = " ".join(sentence.text.split()).casefold()
+                if key in seen:  # the same sentence twice in the corpus: quote it once
+                    continue
+                seen.add(key)
+                sentence_refs.append(SentenceRef(a, paragraph.number, i))
+    paragraph_texts = [articles[r.article].paragraph(r.paragraph).text for r in paragraph_refs]
+    sentence_texts = [
+        sentence_document(articles[r.article].paragraph(r.paragraph).sentences[r.index])
+        for r in sentence_refs
+    ]
+    vectors = encoder.encode(paragraph_texts + sentence_texts)
+    paragraph_vectors = VectorIndex(encoder.dimension)
+    paragraph_vectors.add(vectors[: len(paragraph_texts)])
+    sentence_vectors = VectorIndex(encoder.dimension)
+    sentence_vectors.add(vectors[len(paragraph_texts) :])
+    elapsed = time.perf_counter() - started
+    return SearchIndex(
+        articles=articles,
+        sentence_refs=sentence_refs,
+        paragraph_refs=paragraph_refs,
+        sentence_vectors=sentence_vectors,
+        paragraph_vectors=paragraph_vectors,
+        model=getattr(encoder, "fingerprint", encoder.name),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(elapsed, 3),
+    )
+
+
+# ------------------------------------------------------------------ persistence
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _article_to_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "checksum": article.checksum,
+        "text": article.text,
+        "paragraphs": [
+            {
+                "number": p.number,
+                "start": p.start,
+                "end": p.end,
+                "kind": p.kind,
+                "sentences": [
+                    [s.start, s.end, s.attribution.to_dict()] for s in p.sentences
+                ],
+            }
+            for p in article.paragraphs
+        ],
+    }
+
+
+def _article_from_json(data: dict[str, Any]) -> Article:
+    text = data["text"]
+    paragraphs = []
+    for p in data["paragraphs"]:
+        sentences = tuple(
+            Sentence(p["number"], start, end, text[start:end], Attribution.from_dict(attr))
+            for start, end, attr in p["sentences"]
+        )
+        paragraphs.append(
+            Paragraph(p["number"], p["start"], p["end"], text[p["start"] : p["end"]], p["kind"], sentences)
+        )
+    return Article(data["id"], data["title"], text, data["checksum"], tuple(paragraphs))
+
+
+def save(index: SearchIndex, index_dir: Path) -> Path:
+    """Write ``index`` as a new build under ``index_dir`` and make it current, atomically."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=index_dir))
+    try:
+        (tmp / CORPUS).write_text(
+            json.dumps(
+                {
+                    "articles": [_article_to_json(a) for a in index.articles],
+                    "sentence_refs": [[r.article, r.paragraph, r.index] for r in index.sentence_refs],
+                    "paragraph_refs": [[r.article, r.paragraph] for r in index.paragraph_refs],
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        index.sentence_vectors.save(tmp / SENTENCES)
+        index.paragraph_vectors.save(tmp / PARAGRAPHS)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "model": index.model,
+            "dimension": index.sentence_vectors.dimension,
+            "articles": {a.id: a.checksum for a in index.articles},
+            "built_at": index.built_at,
+            "build_seconds": index.build_seconds,
+            "counts": {
+                "articles": len(index.articles),
+                "paragraphs": len(index.paragraph_refs),
+                "sentences": len(index.sentence_refs),
+            },
+            "files": {name: _file_sha256(tmp / name) for name in (CORPUS, SENTENCES, PARAGRAPHS)},
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        for path in tmp.iterdir():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{tmp.name[-6:]}"
+        final = index_dir / name
+        tmp.rename(final)
+        pointer = index_dir / f".{CURRENT}.tmp"
+        pointer.write_text(name + "\n", encoding="utf-8")
+        os.replace(pointer, index_dir / CURRENT)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=name)
+    log.info("saved index build %s", name)
+    return final
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    builds = sorted(p for p in index_dir.glob("build-*") if p.is_dir() and p.name != keep)
+    for old in builds[: max(0, len(builds) - (_KEEP_BUILDS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in index_dir.glob(".build-*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path:
+    pointer = index_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError as exc:
+        raise IndexCorrupt("no index has been built yet") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(f"cannot read {CURRENT}: {exc}") from exc
+    if not name.startswith("build-") or "/" in name or "\\" in name:
+        raise IndexCorrupt(f"{CURRENT} names an invalid build ({name[:40]!r})")
+    build_dir = index_dir / name
+    if not build_dir.is_dir():
+        raise IndexCorrupt(f"build {name} named by {CURRENT} is missing")
+    return build_dir
+
+
+def read_manifest(build_dir: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexCorrupt("the manifest is missing") from exc
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(f"the manifest is unreadable: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        raise IndexCorrupt("the manifest has an unknown format version")
+    return manifest
+
+
+def load(
+    index_dir: Path, *, model: str, articles: dict[str, str] | None
+) -> SearchIndex:
+    """Load the current build, refusing one that is corrupt or stale.
+
+    ``articles`` maps each article id now in ARTICLES_DIR to its checksum; ``model`` is
+    the encoder fingerprint in use; ``articles=None`` accepts any (the last good index
+    while ARTICLES_DIR has a bad file). Raises ``IndexCorrupt`` saying why it must rebuild.
+    """
+    build_dir = current_build(index_dir)
+    manifest = read_manifest(build_dir)
+    if manifest.get("model") != model:
+        raise IndexCorrupt(f"the index was built with another model ({manifest.get('model')})")
+    if articles is not None and manifest.get("articles") != articles:
+        raise IndexCorrupt("the articles changed since the index was built")
+    files = manifest.get("files") or {}
+    for name in (CORPUS, SENTENCES, PARAGRAPHS):
+        path = build_dir / name
+        if not path.is_file():
+            raise IndexCorrupt(f"{name} is missing")
+        if files.get(name) != _file_sha256(path):
+            raise IndexCorrupt(f"{name} is damaged (checksum mismatch)")
+    try:
+        corpus = json.loads((build_dir / CORPUS).read_text(encoding="utf-8"))
+        loaded = [_article_from_json(a) for a in corpus["articles"]]
+        sentence_refs = [SentenceRef(*r) for r in corpus["sentence_refs"]]
+        paragraph_refs = [ParagraphRef(*r) for r in corpus["paragraph_refs"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorrupt(f"{CORPUS} is malformed: {exc}") from exc
+    dimension = int(manifest["dimension"])
+    return SearchIndex(
+        articles=loaded,
+        sentence_refs=sentence_refs,
+        paragraph_refs=paragraph_refs,
+        sentence_vectors=VectorIndex.load(build_dir / SENTENCES, dimension, len(sentence_refs)),
+        paragraph_vectors=VectorIndex.load(build_dir / PARAGRAPHS, dimension, len(paragraph_refs)),
+        model=manifest["model"],
+        built_at=manifest.get("built_at", ""),
+        build_seconds=float(manifest.get("build_seconds", 0.0)),
+    )

@@ -1,0 +1,70 @@
+"""Dense vector search with FAISS: normalised embeddings in an inner-product index.
+
+With L2-normalised vectors, inner product is cosine similarity. Row ``i`` of the index
+is item ``i`` of whatever table the caller keeps beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.errors import IndexCorrupt
+
+# Queries are tiny; one thread keeps FAISS from fighting torch for the machine's cores.
+faiss.omp_set_num_threads(1)
+
+
+class VectorIndex:
+    """An exact cosine-similarity index (``IndexFlatIP``) over normalised vectors."""
+
+    def __init__(self, dimension: int, index: faiss.Index | None = None) -> None:
+        self.dimension = dimension
+        self._index = index if index is not None else faiss.IndexFlatIP(dimension)
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def add(self, vectors: np.ndarray) -> None:
+        if vectors.size == 0:
+            return
+        if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
+            raise ValueError(f"expected vectors of shape (n, {self.dimension}), got {vectors.shape}")
+        self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) for each query row; ids are -1 where fewer exist."""
+        k = max(1, min(k, len(self))) if len(self) else 1
+        if len(self) == 0:
+            n = queries.shape[0]
+            return np.zeros((n, 1), dtype=np.float32), -np.ones((n, 1), dtype=np.int64)
+        return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def rows(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of the given row ids, in that order."""
+        if not ids:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+
+    def reconstruct_all(self) -> np.ndarray:
+        if len(self) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._index.reconstruct_n(0, len(self))
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, dimension: int, expected_rows: int) -> VectorIndex:
+        try:
+            index = faiss.read_index(str(path))
+        except Exception as exc:  # faiss raises RuntimeError with C++ text
+            raise IndexCorrupt(f"cannot read {path.name}: {exc}") from exc
+        if index.d != dimension or index.ntotal != expected_rows:
+            raise IndexCorrupt(
+                f"{path.name} has {index.ntotal} vectors of dimension {index.d}, "
+                f"expected {expected_rows} of dimension {dimension}"
+            )
+        return cls(dimension, index)
