@@ -98,8 +98,11 @@ def cmd_run(engine: Engine, settings: Settings) -> int:
     if not settings.discord_token:
         if not sys.stdin.isatty():
             print(NO_TOKEN.splitlines()[0], file=sys.stderr)
-            print("Add DISCORD_TOKEN to .env (see .env.example); `python -m bot chat` works without it.",
-                  file=sys.stderr)
+            print(
+                "Add DISCORD_TOKEN to .env (see .env.example); "
+                "`python -m bot chat` works without it.",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         return cmd_chat(engine, intro=NO_TOKEN)
     from bot.client import run_bot  # imports discord only when it is needed

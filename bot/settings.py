@@ -48,7 +48,9 @@ class Settings:
         )
 
     @classmethod
-    def load(cls, env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls, env_file: Path | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
         """Read ``.env`` (if present) under the process environment, which wins."""
         values: dict[str, str] = {}
         path = env_file if env_file is not None else Path.cwd() / ".env"
@@ -66,8 +68,10 @@ class Settings:
 
         token = get("DISCORD_TOKEN") or None
         if token and (len(token) < 50 or any(ch.isspace() for ch in token)):
-            problems.append("DISCORD_TOKEN does not look like a bot token (copy it again from the "
-                            "Developer Portal, Bot tab, Reset Token)")
+            problems.append(
+                "DISCORD_TOKEN does not look like a bot token (copy it again from the "
+                "Developer Portal, Bot tab, Reset Token)"
+            )
         admins: set[int] = set()
         for part in filter(None, (p.strip() for p in get("ADMIN_USER_IDS").split(","))):
             if part.isdigit():
@@ -80,13 +84,17 @@ class Settings:
         top_k_text = get("TOP_K") or "3"
         top_k = 3
         if not top_k_text.isdigit() or not 1 <= int(top_k_text) <= MAX_TOP_K:
-            problems.append(f"TOP_K must be a whole number from 1 to {MAX_TOP_K}, not {top_k_text!r}")
+            problems.append(
+                f"TOP_K must be a whole number from 1 to {MAX_TOP_K}, not {top_k_text!r}"
+            )
         else:
             top_k = int(top_k_text)
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
-        articles_dir = Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
+        articles_dir = (
+            Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
+        )
         index_dir = Path(get("INDEX_DIR")).expanduser() if get("INDEX_DIR") else DEFAULT_INDEX_DIR
         if problems:
             raise SettingsError(problems)

@@ -10,7 +10,9 @@ import re
 
 from index.models import BlockKind
 
-_CREDIT_WORDS = r"(?:credit|credits|photo|photos|photograph|picture|pictures|image|images|pic|source)"
+_CREDIT_WORDS = (
+    r"(?:credit|credits|photo|photos|photograph|picture|pictures|image|images|pic|source)"
+)
 # "... Credit: AP", "Photo: Reuters", "(Photo: Getty)", "Image: PA Media", "/ Getty Images"
 _CREDIT_TAIL = re.compile(
     rf"(?:\b{_CREDIT_WORDS}\s*:\s*[^.!?:]{{1,60}}[.)\]*_]*"

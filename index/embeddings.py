@@ -104,7 +104,9 @@ class SentenceTransformerEncoder:
         if verify and expected:
             verify_files(model_dir, expected)
         elif verify:
-            log.warning("model %s has no pinned sha256 sums (%s); not verified", self.name, SUMS_FILE)
+            log.warning(
+                "model %s has no pinned sha256 sums (%s); not verified", self.name, SUMS_FILE
+            )
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -119,8 +121,9 @@ class SentenceTransformerEncoder:
             self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many types for a bad model directory
             raise ModelError(f"cannot load the embedding model from {model_dir}: {exc}") from exc
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dimension = get_dimension()
         if not dimension:

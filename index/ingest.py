@@ -70,9 +70,7 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode("latin-1")
         log.warning("%s is not UTF-8; read it as Windows-1252", name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"
-    )
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
     if controls > max(8, len(text) // 100):
         raise ArticleError(name, "the file looks binary (too many control characters)")
     if not any(ch.isalpha() for ch in text):

@@ -37,7 +37,16 @@ def _is_word(ch: str) -> bool:
 
 
 def find_quotes(text: str) -> QuoteSpans:
-    """Return the quoted spans of ``text`` (an unclosed quote runs to the end)."""
+    """Return the quoted spans of ``text`` (an unclosed quote runs to the end).
+
+    Double quotes inside a single-quoted span are nested and ignored; if a single quote
+    mark never closes (it was an apostrophe after all), single quotes are ignored.
+    """
+    found = _scan(text, singles=True)
+    return found if found is not None else _scan(text, singles=False)  # type: ignore[return-value]
+
+
+def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
     spans: list[tuple[int, int]] = []
     double_start: int | None = None
     single_start: int | None = None
@@ -46,6 +55,8 @@ def find_quotes(text: str) -> QuoteSpans:
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
         if ch in _DOUBLE_OPEN or ch in _DOUBLE_CLOSE or ch == '"':
+            if single_start is not None:
+                continue  # nested inside a single-quoted span
             if double_start is None:
                 double_start = i
             elif ch in _DOUBLE_OPEN:
@@ -56,17 +67,24 @@ def find_quotes(text: str) -> QuoteSpans:
                 spans.append((double_start, i + 1))
                 double_start = None
                 single_start = None
-        elif double_start is None and (ch in _SINGLE_OPEN or ch == "'"):
+        elif singles and double_start is None and (ch in _SINGLE_OPEN or ch == "'"):
             if single_start is None:
                 if not _is_word(prev) and _is_word(nxt):
                     single_start = i
             elif ch == "'" and not _is_word(nxt) and _is_word_or_punct(prev):
                 spans.append((single_start, i + 1))
                 single_start = None
-        elif double_start is None and ch in _SINGLE_CLOSE and single_start is not None:
-            if not _is_word(nxt) and _is_word_or_punct(prev):
-                spans.append((single_start, i + 1))
-                single_start = None
+        elif (
+            double_start is None
+            and ch in _SINGLE_CLOSE
+            and single_start is not None
+            and not _is_word(nxt)
+            and _is_word_or_punct(prev)
+        ):
+            spans.append((single_start, i + 1))
+            single_start = None
+    if single_start is not None:
+        return None
     ends_open = double_start is not None
     if double_start is not None:
         spans.append((double_start, n))

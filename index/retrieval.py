@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.answer_types import question_type
 from index.embeddings import Encoder
 from index.errors import InvalidQuestion
 from index.lexical import tokenize
@@ -35,31 +36,39 @@ _CUSTOM_EMOJI = re.compile(r"<a?:\w+:\d+>")
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
 
 
+FEATURES = (
+    "dense_sentence",  # cosine of question and sentence
+    "dense_paragraph",  # cosine of question and the sentence's paragraph
+    "bm25_sentence",  # BM25 of the sentence (with its speaker), over the corpus maximum
+    "bm25_paragraph",  # BM25 of the paragraph, over the corpus maximum
+    "coverage_sentence",  # rarity-weighted share of question words in sentence + speaker
+    "coverage_paragraph",  # the same for the whole paragraph
+    "answer_type",  # who / when / where / how many questions meet a sentence that has one
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RetrievalConfig:
-    """Weights and thresholds of the ranker (see bench/README.md for how they were set)."""
+    """Weights and thresholds of the ranker, set on the dev questions by ``bench/tune.py``."""
 
     top_k: int = 3
-    paragraph_candidates: int = 6
-    sentence_candidates: int = 30
-    w_sentence: float = 0.45
-    w_paragraph: float = 0.20
-    w_lexical: float = 0.15
-    w_coverage: float = 0.20
-    min_score: float = 0.40
-    min_dense: float = 0.30
-    min_coverage: float = 0.25
-    relative_cutoff: float = 0.80
+    paragraph_candidates: int = 8
+    sentence_candidates: int = 40
+    weights: tuple[float, ...] = (0.455, 0.227, 0.0, 0.0, 0.227, 0.091, 0.0)
+    min_score: float = 0.383  # abstain below this best score
+    min_dense: float = 0.20  # and below this best dense similarity, whatever else
+    relative_cutoff: float = 0.85  # further quotes must score this share of the best
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     ref: SentenceRef
-    dense_sentence: float
-    dense_paragraph: float
-    lexical: float
-    coverage: float
+    features: tuple[float, ...]
     score: float
+
+    @property
+    def dense_sentence(self) -> float:
+        return self.features[0]
 
 
 def clean_question(question: str) -> str:
@@ -108,62 +117,65 @@ class Retriever:
         ]
 
     # ---------------------------------------------------------------- ranking
-    def candidates(self, text: str, vector: np.ndarray) -> list[Candidate]:
+    def candidate_rows(self, tokens: list[str], vector: np.ndarray) -> list[int]:
+        """Sentences worth scoring: dense and BM25 neighbours, and their paragraphs."""
         index, config = self.index, self.config
-        if not index.sentence_refs:
-            return []
-        query_tokens = tokenize(text)
-        # dense: best paragraphs and best sentences
-        p_scores, p_ids = index.paragraph_vectors.search(vector, config.paragraph_candidates)
-        s_scores, s_ids = index.sentence_vectors.search(vector, config.sentence_candidates)
+        _, p_ids = index.paragraph_vectors.search(vector, config.paragraph_candidates)
+        _, s_ids = index.sentence_vectors.search(vector, config.sentence_candidates)
         rows: set[int] = {int(i) for i in s_ids[0] if i >= 0}
-        top_paragraphs = {
-            (index.paragraph_refs[i].article, index.paragraph_refs[i].paragraph)
-            for i in p_ids[0]
-            if i >= 0
-        }
-        lexical = index.sentence_lexical.scores(query_tokens)
+        lexical = index.sentence_lexical.scores(tokens)
         if lexical.size and lexical.max() > 0:
-            rows.update(int(i) for i in np.argsort(-lexical)[: config.sentence_candidates] if lexical[i] > 0)
-        for row, ref in enumerate(index.sentence_refs):
-            if (ref.article, ref.paragraph) in top_paragraphs:
-                rows.add(row)
-        row_list = sorted(rows)
-        sentence_vectors = index.sentence_vectors.rows(row_list)
-        dense_s = sentence_vectors @ vector[0]
-        paragraph_lexical = index.paragraph_lexical.scores(query_tokens)
-        p_rows = [index.paragraph_rows[(index.sentence_refs[r].article, index.sentence_refs[r].paragraph)] for r in row_list]
-        paragraph_vectors = index.paragraph_vectors.rows(sorted(set(p_rows)))
-        p_dense = dict(zip(sorted(set(p_rows)), paragraph_vectors @ vector[0], strict=True))
-        lex_max = float(lexical.max()) if lexical.size else 0.0
-        plex_max = float(paragraph_lexical.max()) if paragraph_lexical.size else 0.0
-        weights = {t: index.sentence_lexical.idf(t) for t in set(query_tokens)}
-        total_weight = sum(weights.values())
-        out = []
-        for row, p_row, ds in zip(row_list, p_rows, dense_s, strict=True):
-            ref = index.sentence_refs[row]
-            lex = 0.0
-            if lex_max > 0:
-                lex += 0.6 * float(lexical[row]) / lex_max
-            if plex_max > 0:
-                lex += 0.4 * float(paragraph_lexical[p_row]) / plex_max
-            coverage = 0.0
-            if total_weight > 0:
-                sentence = index.sentence(ref)
-                paragraph = index.paragraph(ref.article, ref.paragraph)
-                a = sentence.attribution
-                words = set(tokenize(f"{paragraph.text} {a.speaker or ''} {a.role or ''}"))
-                coverage = sum(w for t, w in weights.items() if t in words) / total_weight
-            dp = float(p_dense[p_row])
-            score = (
-                config.w_sentence * float(ds)
-                + config.w_paragraph * dp
-                + config.w_lexical * lex
-                + config.w_coverage * coverage
+            best = np.argsort(-lexical)[: config.sentence_candidates]
+            rows.update(int(i) for i in best if lexical[i] > 0)
+        for i in p_ids[0]:
+            if i >= 0:
+                rows.update(index.paragraph_sentences[int(i)])
+        return sorted(rows)
+
+    def features(self, text: str, vector: np.ndarray) -> tuple[list[int], np.ndarray]:
+        """Candidate rows and their feature matrix (columns in ``FEATURES`` order)."""
+        index = self.index
+        if not index.sentence_refs:
+            return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+        tokens = tokenize(text)
+        rows = self.candidate_rows(tokens, vector)
+        p_rows = [index.sentence_paragraph_row[r] for r in rows]
+        query = vector[0]
+        dense_s = index.sentence_vectors.rows(rows) @ query
+        dense_p = index.paragraph_vectors.rows(p_rows) @ query
+        lex_s = index.sentence_lexical.scores(tokens)
+        lex_p = index.paragraph_lexical.scores(tokens)
+        bm25_s = (
+            lex_s[rows] / lex_s.max() if lex_s.size and lex_s.max() > 0 else np.zeros(len(rows))
+        )
+        bm25_p = (
+            lex_p[p_rows] / lex_p.max() if lex_p.size and lex_p.max() > 0 else np.zeros(len(rows))
+        )
+        weights = {t: index.sentence_lexical.idf(t) for t in set(tokens)}
+        total = sum(weights.values()) or 1.0
+        cov_s = [
+            sum(w for t, w in weights.items() if t in index.sentence_tokens[r]) / total
+            for r in rows
+        ]
+        cov_p = [
+            sum(w for t, w in weights.items() if t in index.paragraph_tokens[p]) / total
+            for p in p_rows
+        ]
+        wanted = question_type(text)
+        atype = [float(wanted is not None and wanted in index.sentence_types[r]) for r in rows]
+        matrix = np.column_stack([dense_s, dense_p, bm25_s, bm25_p, cov_s, cov_p, atype])
+        return rows, matrix.astype(np.float32)
+
+    def candidates(self, text: str, vector: np.ndarray) -> list[Candidate]:
+        rows, matrix = self.features(text, vector)
+        scores = matrix @ np.asarray(self.config.weights, dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")
+        return [
+            Candidate(
+                self.index.sentence_refs[rows[i]], tuple(map(float, matrix[i])), float(scores[i])
             )
-            out.append(Candidate(ref, float(ds), dp, lex, coverage, score))
-        out.sort(key=lambda c: c.score, reverse=True)
-        return out
+            for i in order
+        ]
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
         config = self.config
@@ -171,12 +183,7 @@ class Retriever:
         if not ranked:
             return Answer(question, False, reason="the index is empty")
         best = ranked[0]
-        strong = (
-            best.score >= config.min_score
-            and best.dense_sentence >= config.min_dense
-            and (best.coverage >= config.min_coverage or best.dense_sentence >= 0.55)
-        )
-        if not strong:
+        if best.score < config.min_score or best.dense_sentence < config.min_dense:
             log.debug("abstained on %r (best %.3f)", text, best.score)
             return Answer(question, False, reason="no passage in the article answers this")
         floor = max(config.min_score, best.score * config.relative_cutoff)
@@ -203,4 +210,3 @@ class Retriever:
             start=sentence.start,
             end=sentence.end,
         )
-

@@ -20,6 +20,17 @@ log = logging.getLogger(__name__)
 # pysbd is regex-heavy: feed it bounded pieces of very long paragraphs.
 _MAX_CHUNK = 5_000
 _HAS_WORD = re.compile(r"\w")
+# pysbd ends sentences after these when a capital follows ("2 p.m. Monday", "Calif. —").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[ap]\.m\.|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|"
+    r"Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jan|Feb|Mar|Apr|"
+    r"Aug|Sept|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs)\.)$"
+)
+_CONTINUES = re.compile(
+    r"^(?:[a-z0-9—–-]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+)
+_EMPHASIS = "*_"
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +111,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for outer_start, outer_end in _segment(text):
         for start, end in _split_inside_quotes(text, outer_start, outer_end):
-            if spans and not _HAS_WORD.search(text[start:end]):
+            previous = text[spans[-1][0] : spans[-1][1]] if spans else ""
+            if spans and (
+                not _HAS_WORD.search(text[start:end])
+                or (_ABBREVIATION_END.search(previous) and _CONTINUES.match(text[start:end]))
+            ):
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    return spans
+    return [_trim_emphasis(text, start, end) for start, end in spans]
+
+
+def _trim_emphasis(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop Markdown emphasis marks that wrap a sentence (``*Standfirst.*``)."""
+    while end - start > 1 and text[start] in _EMPHASIS:
+        start += 1
+    while end - start > 1 and text[end - 1] in _EMPHASIS:
+        end -= 1
+    while end - start > 1 and text[start].isspace():
+        start += 1
+    return start, end

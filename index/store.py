@@ -21,15 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from index.answer_types import sentence_types
 from index.embeddings import Encoder
 from index.errors import IndexCorrupt
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize
 from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
 from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CORPUS = "corpus.json"
@@ -74,20 +75,28 @@ class SearchIndex:
     model: str
     built_at: str
     build_seconds: float
+    # derived tables, rebuilt in memory on load (cheap next to embedding)
     sentence_lexical: LexicalIndex = field(init=False)
     paragraph_lexical: LexicalIndex = field(init=False)
-    paragraph_rows: dict[tuple[int, int], int] = field(init=False)
+    sentence_paragraph_row: list[int] = field(init=False)
+    paragraph_sentences: list[list[int]] = field(init=False)
+    sentence_tokens: list[frozenset[str]] = field(init=False)
+    paragraph_tokens: list[frozenset[str]] = field(init=False)
+    sentence_types: list[frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sentence_lexical = LexicalIndex(
-            [sentence_document(self.sentence(ref)) for ref in self.sentence_refs]
-        )
-        self.paragraph_lexical = LexicalIndex(
-            [self.paragraph(ref.article, ref.paragraph).text for ref in self.paragraph_refs]
-        )
-        self.paragraph_rows = {
-            (ref.article, ref.paragraph): row for row, ref in enumerate(self.paragraph_refs)
-        }
+        sentence_docs = [sentence_document(self.sentence(ref)) for ref in self.sentence_refs]
+        paragraph_docs = [self.paragraph(r.article, r.paragraph).text for r in self.paragraph_refs]
+        self.sentence_lexical = LexicalIndex(sentence_docs)
+        self.paragraph_lexical = LexicalIndex(paragraph_docs)
+        rows = {(ref.article, ref.paragraph): row for row, ref in enumerate(self.paragraph_refs)}
+        self.sentence_paragraph_row = [rows[(r.article, r.paragraph)] for r in self.sentence_refs]
+        self.paragraph_sentences = [[] for _ in self.paragraph_refs]
+        for row, p_row in enumerate(self.sentence_paragraph_row):
+            self.paragraph_sentences[p_row].append(row)
+        self.sentence_tokens = [frozenset(tokenize(doc)) for doc in sentence_docs]
+        self.paragraph_tokens = [frozenset(tokenize(doc)) for doc in paragraph_docs]
+        self.sentence_types = [sentence_types(self.sentence(ref)) for ref in self.sentence_refs]
 
     def sentence(self, ref: SentenceRef) -> Sentence:
         return self.articles[ref.article].paragraph(ref.paragraph).sentences[ref.index]
@@ -126,8 +135,7 @@ def build(articles: list[Article], encoder: Encoder) -> SearchIndex:
                 sentence_refs.append(SentenceRef(a, paragraph.number, i))
     paragraph_texts = [articles[r.article].paragraph(r.paragraph).text for r in paragraph_refs]
     sentence_texts = [
-        sentence_document(articles[r.article].paragraph(r.paragraph).sentences[r.index])
-        for r in sentence_refs
+        articles[r.article].paragraph(r.paragraph).sentences[r.index].text for r in sentence_refs
     ]
     vectors = encoder.encode(paragraph_texts + sentence_texts)
     paragraph_vectors = VectorIndex(encoder.dimension)
@@ -168,9 +176,7 @@ def _article_to_json(article: Article) -> dict[str, Any]:
                 "start": p.start,
                 "end": p.end,
                 "kind": p.kind,
-                "sentences": [
-                    [s.start, s.end, s.attribution.to_dict()] for s in p.sentences
-                ],
+                "sentences": [[s.start, s.end, s.attribution.to_dict()] for s in p.sentences],
             }
             for p in article.paragraphs
         ],
@@ -186,7 +192,9 @@ def _article_from_json(data: dict[str, Any]) -> Article:
             for start, end, attr in p["sentences"]
         )
         paragraphs.append(
-            Paragraph(p["number"], p["start"], p["end"], text[p["start"] : p["end"]], p["kind"], sentences)
+            Paragraph(
+                p["number"], p["start"], p["end"], text[p["start"] : p["end"]], p["kind"], sentences
+            )
         )
     return Article(data["id"], data["title"], text, data["checksum"], tuple(paragraphs))
 
@@ -200,7 +208,9 @@ def save(index: SearchIndex, index_dir: Path) -> Path:
             json.dumps(
                 {
                     "articles": [_article_to_json(a) for a in index.articles],
-                    "sentence_refs": [[r.article, r.paragraph, r.index] for r in index.sentence_refs],
+                    "sentence_refs": [
+                        [r.article, r.paragraph, r.index] for r in index.sentence_refs
+                    ],
                     "paragraph_refs": [[r.article, r.paragraph] for r in index.paragraph_refs],
                 },
                 ensure_ascii=False,
@@ -278,9 +288,7 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def load(
-    index_dir: Path, *, model: str, articles: dict[str, str] | None
-) -> SearchIndex:
+def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> SearchIndex:
     """Load the current build, refusing one that is corrupt or stale.
 
     ``articles`` maps each article id now in ARTICLES_DIR to its checksum; ``model`` is

@@ -31,7 +31,9 @@ class VectorIndex:
         if vectors.size == 0:
             return
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
-            raise ValueError(f"expected vectors of shape (n, {self.dimension}), got {vectors.shape}")
+            raise ValueError(
+                f"expected vectors of shape (n, {self.dimension}), got {vectors.shape}"
+            )
         self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

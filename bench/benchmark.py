@@ -1,0 +1,125 @@
+"""Speed and memory of the answer engine. Prints a table; asserts nothing.
+
+Usage: ``python -m bench.benchmark [--rounds N]`` (``make bench``).
+
+- cold start: a fresh process from interpreter start to an engine ready to answer,
+  with the index already on disk (what a restart of the bot costs), best of 3;
+- index build: ``reindex`` of the bundled article in-process (model already loaded);
+- per question: ``Engine.ask`` p50/p95 over the evaluation questions, in-process;
+- bare embedding: ``encoder.encode([question])`` p50 on the same questions and run;
+- peak RSS: the cold-start process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "bench/eval/kyiv_embassy.jsonl"
+
+_COLD = """
+import json, resource, sys, time
+started = time.perf_counter()
+from pathlib import Path
+from index.engine import Engine, EngineConfig
+engine = Engine(EngineConfig(index_dir=Path(sys.argv[1])))
+engine.start()
+ready = time.perf_counter() - started
+engine.ask("Why did the embassy close?")
+rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"ready": ready, "rss_mb": rss_mb}))
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def cold_start(index_dir: Path) -> dict[str, float]:
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", _COLD, str(index_dir)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        data["wall"] = time.perf_counter() - started
+        runs.append(data)
+    best = min(runs, key=lambda r: r["ready"])
+    return {"ready": best["ready"], "rss_mb": max(r["rss_mb"] for r in runs)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
+    args = parser.parse_args(argv)
+
+    from index.engine import Engine, EngineConfig
+    from index.retrieval import validate_question
+
+    questions = [
+        json.loads(line)["question"]
+        for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        engine = Engine(EngineConfig(index_dir=index_dir))
+        engine.start()
+        builds = []
+        for _ in range(3):
+            builds.append(engine.reindex().seconds)
+        cold = cold_start(index_dir)
+        encoder = engine.encoder
+        for question in questions[:5]:  # warm-up
+            engine.ask(question)
+        ask_times, embed_times = [], []
+        for _ in range(args.rounds):
+            for question in questions:
+                cleaned = validate_question(question)
+                started = time.perf_counter()
+                encoder.encode([cleaned])
+                embed_times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                engine.ask(question)
+                ask_times.append(time.perf_counter() - started)
+    info = engine.info()
+    ms = 1000.0
+    rows = [
+        (
+            "corpus",
+            f"{len(info.articles)} article, {info.paragraphs} paragraphs, "
+            f"{info.sentences} sentences",
+        ),
+        ("cold start to ready (best of 3)", f"{cold['ready']:.2f} s"),
+        ("index build (reindex, median of 3)", f"{statistics.median(builds):.2f} s"),
+        ("per question p50", f"{percentile(ask_times, 50) * ms:.1f} ms"),
+        ("per question p95", f"{percentile(ask_times, 95) * ms:.1f} ms"),
+        ("bare query embedding p50", f"{percentile(embed_times, 50) * ms:.1f} ms"),
+        (
+            "per question / bare embedding (p50)",
+            f"{percentile(ask_times, 50) / percentile(embed_times, 50):.2f}x",
+        ),
+        ("peak RSS (cold-start process)", f"{cold['rss_mb']:.0f} MB"),
+        ("questions timed", f"{len(ask_times)}"),
+    ]
+    print("| measure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The command line: JSON answers, readable answers, reindex, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_ARTICLE, ROOT
+
+from bot.__main__ import main
+
+
+@pytest.fixture
+def env(monkeypatch, articles_dir: Path, tmp_path: Path) -> Path:
+    """Point the CLI at a copy of the bundled article and a fresh index folder."""
+    monkeypatch.setenv("ARTICLES_DIR", str(articles_dir))
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    return tmp_path / "index"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", ""], "empty"),
+        (["ask", "x" * 301], "301 characters"),
+        (["ask", "fine question", "   "], "empty"),
+        (["ask", "???"], "no letters"),
+    ],
+)
+def test_bad_questions_exit_non_zero(env, capsys, args, message):
+    """Empty, over-long and wordless questions print one error line and exit 1."""
+    assert main(args) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("error:")
+    assert message in err[0]
+
+
+def test_missing_articles_dir(env, monkeypatch, tmp_path, capsys):
+    """A missing ARTICLES_DIR is one line and exit 1, before any model loads."""
+    monkeypatch.setenv("ARTICLES_DIR", str(tmp_path / "nowhere"))
+    assert main(["ask", "who said it?"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_invalid_settings(env, monkeypatch, capsys):
+    """A bad TOP_K is reported with the setting's name and exit 2."""
+    monkeypatch.setenv("TOP_K", "lots")
+    assert main(["ask", "who?"]) == 2
+    assert "TOP_K" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_ask_json_one_line_per_question(env, capsys):
+    """--json prints one object per question, in order, with verbatim quotes."""
+    questions = ["What did the Kremlin spokesman confirm?", "What is a good banana bread recipe?"]
+    assert main(["ask", "--json", *questions]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert [first["question"], second["question"]] == questions
+    assert first["answered"]
+    assert second == {"question": questions[1], "answered": False, "quotes": []}
+    raw = BUNDLED_ARTICLE.read_text(encoding="utf-8")
+    blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
+    for quote in first["quotes"]:
+        assert quote["text"] in blocks[quote["paragraph"] - 1]
+        assert set(quote) >= {"speaker", "role", "cue", "channel", "kind", "article", "score"}
+    assert first["quotes"][0]["speaker"] == "Dmitry Peskov"
+
+
+@pytest.mark.model
+def test_reindex_then_failed_reindex_keeps_index(env, articles_dir, capsys):
+    """reindex prints counts; a bad file then fails in one line and the index survives."""
+    assert main(["reindex"]) == 0
+    out = capsys.readouterr().out
+    assert "1 article(s)" in out
+    assert "sentences in" in out
+    build = sorted(p.name for p in env.glob("build-*"))
+    (articles_dir / "bad.txt").write_bytes(b"\x00\x01")
+    assert main(["reindex"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "bad.txt" in err[0]
+    assert sorted(p.name for p in env.glob("build-*")) == build
+
+
+@pytest.mark.model
+def test_readable_answer_in_a_subprocess(tmp_path):
+    """`python -m bot ask` prints quotes with speaker, role and paragraph."""
+    env = {**os.environ, "INDEX_DIR": str(tmp_path / "index"), "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "What did Peter Kyle say on Times Radio?"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "Peter Kyle, Science Secretary, said on Times Radio" in out
+    assert "paragraph 9" in out

@@ -1,0 +1,76 @@
+"""Settings: defaults, .env below the environment, and one message per bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+TOKEN = "x" * 59
+
+
+def test_defaults():
+    """With nothing set, the bundled article and model are used and there is no token."""
+    settings = Settings.from_mapping({})
+    assert settings.discord_token is None
+    assert settings.top_k == 3
+    assert settings.articles_dir.name == "articles"
+    assert settings.embedding_model == "bundled"
+
+
+def test_all_values_parsed():
+    """Every documented variable is read and typed."""
+    settings = Settings.from_mapping(
+        {
+            "DISCORD_TOKEN": TOKEN,
+            "ADMIN_USER_IDS": "1, 2,3",
+            "DEV_GUILD_ID": "99",
+            "ARTICLES_DIR": "/tmp/a",
+            "INDEX_DIR": "/tmp/i",
+            "EMBEDDING_MODEL": "/models/x",
+            "TOP_K": "5",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.admin_user_ids == frozenset({1, 2, 3})
+    assert settings.dev_guild_id == 99
+    assert settings.engine.top_k == 5
+    assert settings.engine.articles_dir == Path("/tmp/a")
+    assert settings.log_level == "DEBUG"
+
+
+def test_every_problem_is_listed():
+    """Several bad values are all reported at once, each naming its variable."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_mapping(
+            {"TOP_K": "0", "ADMIN_USER_IDS": "abc", "DEV_GUILD_ID": "x1", "LOG_LEVEL": "LOUD"}
+        )
+    text = str(caught.value)
+    for name in ("TOP_K", "ADMIN_USER_IDS", "DEV_GUILD_ID", "LOG_LEVEL"):
+        assert name in text
+
+
+def test_token_is_never_in_repr():
+    """The token does not appear in the settings' repr (and so not in logs)."""
+    settings = Settings.from_mapping({"DISCORD_TOKEN": TOKEN})
+    assert TOKEN not in repr(settings)
+    assert settings.discord_token == TOKEN
+
+
+def test_malformed_token_is_refused_without_echoing_it():
+    """A token with spaces is refused, and the message does not repeat it."""
+    bad = "abc def " * 10
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_mapping({"DISCORD_TOKEN": bad})
+    assert bad.strip() not in str(caught.value)
+
+
+def test_env_file_under_environment(tmp_path: Path):
+    """.env supplies values; the process environment overrides them."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("TOP_K=4\nDEV_GUILD_ID=7\n")
+    settings = Settings.load(env_file, environ={"TOP_K": "6"})
+    assert settings.top_k == 6
+    assert settings.dev_guild_id == 7

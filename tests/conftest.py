@@ -1,0 +1,63 @@
+"""Shared fixtures: article folders, engines with a fake or the real encoder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fakes import FakeEncoder
+
+from index.engine import Engine, EngineConfig
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+BUNDLED_ARTICLES = ROOT / "data" / "articles"
+BUNDLED_ARTICLE = BUNDLED_ARTICLES / "us-embassy-kyiv-closes.txt"
+DATA = TESTS / "data"
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled articles."""
+    target = tmp_path / "articles"
+    shutil.copytree(BUNDLED_ARTICLES, target)
+    return target
+
+
+@pytest.fixture
+def fake_engine(articles_dir: Path, tmp_path: Path, fake_encoder: FakeEncoder) -> Engine:
+    """An engine over the bundled article with the fake encoder, started."""
+    engine = Engine(
+        EngineConfig(articles_dir=articles_dir, index_dir=tmp_path / "index"),
+        encoder_factory=lambda spec: fake_encoder,
+    )
+    engine.start()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    from index.embeddings import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_encoder, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """An engine over the bundled article with the real model, shared by the session."""
+    engine = Engine(
+        EngineConfig(
+            articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path_factory.mktemp("real-index")
+        ),
+        encoder_factory=lambda spec: real_encoder,
+    )
+    engine.start()
+    return engine

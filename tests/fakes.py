@@ -1,0 +1,38 @@
+"""Test doubles shared by the unit tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.lexical import tokenize
+
+
+class FakeEncoder:
+    """Deterministic bag-of-stemmed-words encoder: same words, same vector; no model."""
+
+    name = "fake-encoder"
+    fingerprint = "fake-encoder@1"
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.calls = 0
+
+    def _slot(self, token: str) -> tuple[int, float]:
+        digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+        value = int.from_bytes(digest, "little")
+        return value % self.dimension, 1.0 if value >> 63 else -1.0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text) or ["\x00empty"]:
+                slot, sign = self._slot(token)
+                vectors[row, slot] += sign
+            norm = np.linalg.norm(vectors[row])
+            if norm:
+                vectors[row] /= norm
+        return vectors
