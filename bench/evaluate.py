@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import Encoder, SentenceTransformerEncoder
+from index.embeddings import Encoder, load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import validate_question
 
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    encoder = SentenceTransformerEncoder()
+    encoder = load_encoder()
     results, misses = {}, []
     for name in args.set or list(SETS):
         engine_scores, baseline_scores, set_misses = evaluate_set(

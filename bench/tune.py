@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.evaluate import SETS, _load, matches
-from index.embeddings import SentenceTransformerEncoder
+from index.embeddings import load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import FEATURES, validate_question
 
@@ -76,7 +76,7 @@ def objective(samples, weights: np.ndarray) -> tuple[float, float]:
 
 def main() -> int:
     logging.basicConfig(level=logging.ERROR)
-    samples = collect(SentenceTransformerEncoder())
+    samples = collect(load_encoder())
     results = []
     for combo in itertools.product(GRID, repeat=len(FEATURES)):
         if combo[0] == 0 or sum(combo) == 0:

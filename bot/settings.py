@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from index.embeddings import BUNDLED
+from index.embeddings import BACKENDS, BUNDLED
 from index.engine import DEFAULT_ARTICLES_DIR, DEFAULT_INDEX_DIR, EngineConfig
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -35,6 +35,7 @@ class Settings:
     articles_dir: Path = DEFAULT_ARTICLES_DIR
     index_dir: Path = DEFAULT_INDEX_DIR
     embedding_model: str = BUNDLED
+    embedding_backend: str = "auto"
     top_k: int = 3
     log_level: str = "INFO"
 
@@ -44,6 +45,7 @@ class Settings:
             articles_dir=self.articles_dir,
             index_dir=self.index_dir,
             embedding_model=self.embedding_model,
+            embedding_backend=self.embedding_backend,
             top_k=self.top_k,
         )
 
@@ -92,6 +94,11 @@ class Settings:
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        backend = (get("EMBEDDING_BACKEND") or "auto").lower()
+        if backend not in BACKENDS:
+            problems.append(
+                f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}"
+            )
         articles_dir = (
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
@@ -105,6 +112,7 @@ class Settings:
             articles_dir=articles_dir,
             index_dir=index_dir,
             embedding_model=get("EMBEDDING_MODEL") or BUNDLED,
+            embedding_backend=backend,
             top_k=top_k,
             log_level=level,
         )

@@ -96,17 +96,63 @@ def resolve_model(spec: str) -> tuple[Path, str, dict[str, str]]:
     return path.resolve(), str(path.resolve()), read_sums(path)
 
 
+def prepare_model(spec: str, *, verify: bool = True) -> tuple[Path, str, str]:
+    """Resolve and verify a model: (directory, display name, fingerprint for the manifest)."""
+    model_dir, name, expected = resolve_model(spec)
+    if verify and expected:
+        verify_files(model_dir, expected)
+    elif verify:
+        log.warning("model %s has no pinned sha256 sums (%s); not verified", name, SUMS_FILE)
+    return model_dir, name, f"{name}@{expected.get('model.safetensors', 'unpinned')[:12]}"
+
+
+BACKENDS = ("auto", "torch", "sentence-transformers")
+
+
+def load_encoder(spec: str = BUNDLED, backend: str = "auto") -> Encoder:
+    """The encoder for ``EMBEDDING_MODEL``: the lean torch encoder where the model's layout
+    allows (fast start), sentence-transformers otherwise or when asked for."""
+    if backend not in BACKENDS:
+        raise ModelError(f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    model_dir, name, fingerprint = prepare_model(spec)
+    from index import bert_encoder
+
+    if backend != "sentence-transformers" and bert_encoder.supports(model_dir):
+        encoder = LeanEncoder(model_dir, name, fingerprint)
+    elif backend == "torch":
+        raise ModelError(
+            f"the model in {model_dir} is not a BERT mean-pooling model; "
+            "use EMBEDDING_BACKEND=sentence-transformers"
+        )
+    else:
+        encoder = SentenceTransformerEncoder(spec, verify=False)
+    log.info("loaded embedding model %s (%s backend)", name, type(encoder).__name__)
+    return encoder
+
+
+class LeanEncoder:
+    """all-MiniLM-L6-v2 and other BERT mean-pooling models, without sentence-transformers."""
+
+    def __init__(self, model_dir: Path, name: str, fingerprint: str) -> None:
+        from index.bert_encoder import BertEncoder
+
+        try:
+            self._model = BertEncoder(model_dir)
+        except Exception as exc:  # bad weights or tokenizer files
+            raise ModelError(f"cannot load the embedding model from {model_dir}: {exc}") from exc
+        self.name = name
+        self.fingerprint = fingerprint
+        self.dimension = self._model.dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._model.encode(texts)
+
+
 class SentenceTransformerEncoder:
     """Encoder backed by a local sentence-transformers model, loaded offline."""
 
     def __init__(self, spec: str = BUNDLED, *, verify: bool = True) -> None:
-        model_dir, self.name, expected = resolve_model(spec)
-        if verify and expected:
-            verify_files(model_dir, expected)
-        elif verify:
-            log.warning(
-                "model %s has no pinned sha256 sums (%s); not verified", self.name, SUMS_FILE
-            )
+        model_dir, self.name, self.fingerprint = prepare_model(spec, verify=verify)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -129,8 +175,6 @@ class SentenceTransformerEncoder:
         if not dimension:
             raise ModelError(f"the model in {model_dir} does not report an embedding dimension")
         self.dimension = int(dimension)
-        self.fingerprint = f"{self.name}@{expected.get('model.safetensors', 'unpinned')[:12]}"
-        log.info("loaded embedding model %s (dimension %d)", self.name, self.dimension)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import ingest, store
-from index.embeddings import BUNDLED, Encoder, SentenceTransformerEncoder
+from index.embeddings import BUNDLED, Encoder, load_encoder
 from index.errors import (
     ArticleError,
     CorpusError,
@@ -40,6 +40,7 @@ class EngineConfig:
     articles_dir: Path = DEFAULT_ARTICLES_DIR
     index_dir: Path = DEFAULT_INDEX_DIR
     embedding_model: str = BUNDLED
+    embedding_backend: str = "auto"  # auto | torch | sentence-transformers
     top_k: int = 3
 
 
@@ -58,7 +59,7 @@ class Engine:
     """Facade over ingest, index and retrieval; the only object the bot talks to."""
 
     config: EngineConfig
-    encoder_factory: Callable[[str], Encoder] = field(default=SentenceTransformerEncoder)
+    encoder_factory: Callable[[str], Encoder] | None = None  # tests inject a fake
     _encoder: Encoder | None = field(default=None, init=False)
     _retriever: Retriever | None = field(default=None, init=False)
     _reindex_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -67,7 +68,12 @@ class Engine:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = self.encoder_factory(self.config.embedding_model)
+            if self.encoder_factory is not None:
+                self._encoder = self.encoder_factory(self.config.embedding_model)
+            else:
+                self._encoder = load_encoder(
+                    self.config.embedding_model, self.config.embedding_backend
+                )
         return self._encoder
 
     @property

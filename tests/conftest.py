@@ -6,16 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fakes import FakeEncoder
+from support import BUNDLED_ARTICLES, FakeEncoder
 
 from index.engine import Engine, EngineConfig
-
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-
-BUNDLED_ARTICLES = ROOT / "data" / "articles"
-BUNDLED_ARTICLE = BUNDLED_ARTICLES / "us-embassy-kyiv-closes.txt"
-DATA = TESTS / "data"
 
 
 @pytest.fixture
@@ -45,9 +38,9 @@ def fake_engine(articles_dir: Path, tmp_path: Path, fake_encoder: FakeEncoder) -
 @pytest.fixture(scope="session")
 def real_encoder():
     """The bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from index.embeddings import SentenceTransformerEncoder
+    from index.embeddings import load_encoder
 
-    return SentenceTransformerEncoder()
+    return load_encoder()
 
 
 @pytest.fixture(scope="session")

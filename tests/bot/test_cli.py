@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_ARTICLE, ROOT
+from support import BUNDLED_ARTICLE, ROOT
 
 from bot.__main__ import main
 

@@ -11,10 +11,14 @@ from index.models import Answer, Attribution, Quote
 @pytest.mark.parametrize(
     ("attribution", "line"),
     [
-        (Attribution("Peter Kyle", "Science Secretary", "said", "on Times Radio", "direct"),
-         "Peter Kyle, Science Secretary, said on Times Radio"),
-        (Attribution("two US officials", None, "according to", None, "reported"),
-         "two US officials according to"),
+        (
+            Attribution("Peter Kyle", "Science Secretary", "said", "on Times Radio", "direct"),
+            "Peter Kyle, Science Secretary, said on Times Radio",
+        ),
+        (
+            Attribution("two US officials", None, "according to", None, "reported"),
+            "two US officials according to",
+        ),
         (Attribution(kind="narration"), "the article (Title)"),
     ],
 )
@@ -32,7 +36,9 @@ def test_no_answer_says_so():
 
 def test_quotes_are_numbered_and_sourced():
     """Each quote is in quote marks with its attribution and paragraph."""
-    quote = Quote("It is so.", Attribution("Ann Lee", None, "said", None, "direct"), "a.txt", "T", 4, 0.9)
+    quote = Quote(
+        "It is so.", Attribution("Ann Lee", None, "said", None, "direct"), "a.txt", "T", 4, 0.9
+    )
     text = render_text(Answer("q", True, (quote,)))
     assert "1. “It is so.”" in text
     assert "Ann Lee said" in text

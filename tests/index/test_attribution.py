@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_ARTICLE, DATA
+from support import BUNDLED_ARTICLE, DATA
 
 from index.attribution import Attributor
 from index.ingest import read_article

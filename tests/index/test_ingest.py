@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_ARTICLE
+from support import BUNDLED_ARTICLE
 
 from index.errors import ArticleError, CorpusError
 from index.ingest import discover, parse_article, read_article, read_corpus

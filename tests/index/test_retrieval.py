@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BUNDLED_ARTICLE
+from support import BUNDLED_ARTICLE
 
 from index.errors import InvalidQuestion
 from index.retrieval import MAX_QUESTION_CHARS, clean_question, validate_question

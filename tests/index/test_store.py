@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import BUNDLED_ARTICLES
+from support import BUNDLED_ARTICLES
 
 from index import store
 from index.errors import IndexCorrupt

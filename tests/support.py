@@ -1,13 +1,23 @@
-"""Test doubles shared by the unit tests."""
+"""Shared by the tests: paths to test data and a deterministic fake encoder.
+
+Import from here, not from ``conftest`` (pytest loads several conftest modules).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from index.lexical import tokenize
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+BUNDLED_ARTICLES = ROOT / "data" / "articles"
+BUNDLED_ARTICLE = BUNDLED_ARTICLES / "us-embassy-kyiv-closes.txt"
+DATA = TESTS / "data"
 
 
 class FakeEncoder:
