@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # pulls the multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint format eval bench clean
+.PHONY: run test lint eval bench bench-discord clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.benchmark
+
+bench-discord: $(STAMP)
+	$(BIN)/python -m bench.discord_bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

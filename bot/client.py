@@ -1,0 +1,407 @@
+"""The Discord client: slash commands, direct messages and mentions, on top of the engine.
+
+``python -m bot run`` calls :func:`run_bot`. The client follows discord.py's
+``examples/app_commands/basic.py``: a ``discord.Client`` subclass with a
+``CommandTree`` built in ``__init__``, and a ``setup_hook`` that loads the engine (in a
+worker thread) and syncs the commands, to ``DEV_GUILD_ID`` when set, otherwise globally.
+
+Only non-privileged intents are used: slash commands need none, and Discord delivers the
+content of direct messages and of messages that mention the bot without the
+message-content intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.answers import AnswerService
+from bot.commands import NO_MENTIONS, NotAdmin, register_commands
+from bot.embeds import answer_embed, answer_messages, help_text
+from bot.ratelimit import Busy, InFlightLimiter
+from bot.settings import Settings
+from index.engine import Engine
+from index.errors import EngineError
+
+log = logging.getLogger(__name__)
+
+#: Test-only environment variables pointing discord.py at a local emulator.
+API_BASE_ENV = "DISCORD_API_BASE"
+GATEWAY_URL_ENV = "DISCORD_GATEWAY_URL"
+
+#: Permissions the invite asks for: answering mentions needs them (slash commands do not).
+INVITE_PERMISSIONS = discord.Permissions(
+    send_messages=True, embed_links=True, read_message_history=True
+)
+HELP_WORDS = frozenset({"help", "/help", "!help", "?help", "hi", "hello"})
+UNEXPECTED = "Something went wrong on my side; it has been logged. Please try again."
+
+
+def build_intents() -> discord.Intents:
+    """Default intents without any privileged one (no message content, members, presences)."""
+    intents = discord.Intents.default()
+    intents.message_content = False
+    intents.members = False
+    intents.presences = False
+    intents.dm_messages = True
+    intents.guild_messages = True
+    return intents
+
+
+class QuoteBot(discord.Client):
+    """Answers questions about the indexed articles in Discord."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        answer_workers: int = 2,
+        per_user_in_flight: int = 3,
+        **options: Any,
+    ) -> None:
+        options.setdefault("intents", build_intents())
+        options.setdefault("allowed_mentions", NO_MENTIONS)
+        super().__init__(**options)
+        self.engine = engine
+        self.settings = settings
+        self.answers = AnswerService(engine, workers=answer_workers)
+        self.limiter = InFlightLimiter(per_user_in_flight)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.error(self.on_app_command_error)
+        register_commands(self)
+        self.synced: list[app_commands.AppCommand] = []
+
+    @property
+    def top_k(self) -> int:
+        config = getattr(self.engine, "config", None)
+        return int(getattr(config, "top_k", self.settings.top_k))
+
+    # ---------------------------------------------------------------- lifecycle
+    async def setup_hook(self) -> None:
+        """Load the index and model off the event loop, then sync the slash commands."""
+        if not self.engine.ready:
+            started = time.perf_counter()
+            log.info("loading the index and the embedding model…")
+            await asyncio.to_thread(self.engine.start, allow_stale=True)
+            log.info("engine ready in %.1f s", time.perf_counter() - started)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild_id
+        try:
+            if guild_id:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                self.synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to DEV_GUILD_ID %s", len(self.synced), guild_id)
+            else:
+                self.synced = await self.tree.sync()
+                log.info(
+                    "synced %d global commands (new ones can take a while to show; set "
+                    "DEV_GUILD_ID to see changes at once in one server)",
+                    len(self.synced),
+                )
+        except discord.Forbidden as exc:
+            if not guild_id:
+                raise
+            log.error(
+                "cannot sync commands to DEV_GUILD_ID %s (%s): the bot is not in that server, "
+                "or was invited without the applications.commands scope (see docs/discord.md); "
+                "running without (re)registering its commands",
+                guild_id,
+                exc.text or exc.status,
+            )
+
+    async def on_ready(self) -> None:
+        user = self.user
+        if user is None:
+            return
+        log.info("connected as %s (id %s) in %d server(s)", user, user.id, len(self.guilds))
+        log.info(
+            "invite link: %s",
+            discord.utils.oauth_url(
+                user.id,
+                permissions=INVITE_PERMISSIONS,
+                scopes=("bot", "applications.commands"),
+            ),
+        )
+
+    async def close(self) -> None:
+        await super().close()
+        self.answers.close()
+
+    # ---------------------------------------------------------------- errors
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """The tree's one error handler: short ephemeral messages, tracebacks in the log."""
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        name = interaction.command.name if interaction.command else "?"
+        if isinstance(original, EngineError | Busy):
+            message = original.message
+            log.info("/%s by %s: %s", name, interaction.user.id, message)
+        elif isinstance(error, NotAdmin):
+            message = str(error)
+        elif isinstance(error, app_commands.CheckFailure):
+            message = "You can't use this command here."
+        elif isinstance(error, app_commands.TransformerError):
+            message = "That value is not valid for this command; see /help."
+            log.info("/%s by %s: %s", name, interaction.user.id, error)
+        elif isinstance(
+            error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch
+        ):
+            message = "That command has just changed; please try again in a minute."
+            log.warning("/%s: %s", name, error)
+        else:
+            message = UNEXPECTED
+            log.error("unexpected error in /%s", name, exc_info=original)
+        await self.send_error(interaction, message)
+
+    @staticmethod
+    async def send_error(interaction: discord.Interaction, message: str) -> None:
+        """Send an ephemeral error whether or not the interaction was already answered."""
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    message, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+            else:
+                await interaction.response.send_message(
+                    message, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+        except discord.HTTPException as exc:
+            log.warning("could not report an error to the user: %s", exc)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Errors escaping event handlers: log them here instead of discord.py's logger."""
+        log.exception("unexpected error in %s", event_method)
+
+    # ---------------------------------------------------------------- messages
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, or None if the message is not for it.
+
+        Any direct message is a question; in a server, only a message that mentions the
+        bot (the mention is removed from the question).
+        """
+        me = self.user
+        if me is None or message.author.bot or message.author.id == me.id:
+            return None
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return None
+        if message.guild is None:
+            return message.content
+        if me.id not in message.raw_mentions:
+            return None
+        return re.sub(rf"<@!?{me.id}>", " ", message.content)
+
+    async def on_message(self, message: discord.Message) -> None:
+        question = self.question_in(message)
+        if question is None:
+            return
+        where = "DM" if message.guild is None else f"channel {message.channel.id}"
+        try:
+            if question.strip().lower() in HELP_WORDS:
+                name = self.user.display_name if self.user else "bot"
+                await self.send_text(message, [help_text(name)])
+                return
+            try:
+                with self.limiter.hold(message.author.id):
+                    answer = await self.answers.ask(question)
+            except (EngineError, Busy) as exc:
+                log.info("%s from %s: %s", where, message.author.id, exc)
+                await self.send_text(message, [exc.message])
+                return
+            log.info("%s question from %s: %d quotes", where, message.author.id, len(answer.quotes))
+            if message.guild is not None and self.can(message, "embed_links"):
+                await self.send_reply(message, embed=answer_embed(answer))
+            else:
+                await self.send_text(message, answer_messages(answer))
+        except discord.HTTPException as exc:
+            log.warning("could not answer a message in %s: %s", where, exc)
+        except Exception:
+            log.exception("unexpected error answering a message in %s", where)
+            with contextlib.suppress(discord.HTTPException):
+                await self.send_text(message, [UNEXPECTED])
+
+    def can(self, message: discord.Message, permission: str) -> bool:
+        """Whether the bot has ``permission`` in the message's channel (always in DMs)."""
+        guild = message.guild
+        if guild is None or guild.me is None:
+            return True
+        channel = message.channel
+        if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            return True
+        if isinstance(channel, discord.Thread) and permission == "send_messages":
+            permission = "send_messages_in_threads"
+        return bool(getattr(channel.permissions_for(guild.me), permission))
+
+    async def send_text(self, message: discord.Message, chunks: list[str]) -> None:
+        """Answer with plain text: in DMs as messages, in servers as a reply, then the rest."""
+        if message.guild is None:
+            for chunk in chunks:
+                await message.channel.send(chunk, allowed_mentions=NO_MENTIONS)
+            return
+        if not self.can(message, "send_messages"):
+            log.warning("no Send Messages permission in channel %s", message.channel.id)
+            return
+        first, *rest = chunks
+        await self.send_reply(message, content=first)
+        for chunk in rest:
+            await message.channel.send(chunk, allowed_mentions=NO_MENTIONS)
+
+    async def send_reply(
+        self,
+        message: discord.Message,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+    ) -> None:
+        """Reply to a server message without pinging anyone (a plain send if replies can't)."""
+        if not self.can(message, "send_messages"):
+            log.warning("no Send Messages permission in channel %s", message.channel.id)
+            return
+        reference = None
+        if self.can(message, "read_message_history"):  # Discord requires it for replies
+            reference = message.to_reference(fail_if_not_exists=False)
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, "reference": reference}
+        if reference is not None:
+            kwargs["mention_author"] = False
+        if embed is not None:
+            kwargs["embed"] = embed
+        await message.channel.send(content, **kwargs)
+
+
+# -------------------------------------------------------------------- running
+def apply_endpoint_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Point discord.py at another API base / gateway (tests: the local emulator).
+
+    Sets ``discord.http.Route.BASE`` and ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``
+    and nothing else. Returns what was changed.
+    """
+    import discord.gateway
+    import discord.http
+    import yarl
+
+    env = os.environ if environ is None else environ
+    changed: dict[str, str] = {}
+    api_base = (env.get(API_BASE_ENV) or "").strip()
+    gateway = (env.get(GATEWAY_URL_ENV) or "").strip()
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+        changed[API_BASE_ENV] = discord.http.Route.BASE
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+        changed[GATEWAY_URL_ENV] = gateway
+    for name, value in changed.items():
+        log.warning("%s is set: talking to %s instead of Discord (tests only)", name, value)
+    return changed
+
+
+class RedactToken(logging.Filter):
+    """Replace a secret with ``[redacted]`` in log records (message and traceback)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg = message.replace(self.secret, "[redacted]")
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.secret, "[redacted]")
+        return True
+
+
+def install_redaction(secret: str) -> RedactToken:
+    """Attach a :class:`RedactToken` to every root handler (and the root logger)."""
+    redactor = RedactToken(secret)
+    root = logging.getLogger()
+    root.addFilter(redactor)
+    for handler in root.handlers:
+        handler.addFilter(redactor)
+    return redactor
+
+
+def remove_redaction(redactor: RedactToken) -> None:
+    root = logging.getLogger()
+    root.removeFilter(redactor)
+    for handler in root.handlers:
+        handler.removeFilter(redactor)
+
+
+async def serve(bot: QuoteBot, token: str) -> None:
+    """Run ``bot`` until it stops or SIGINT/SIGTERM arrives, then close it cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token), name="discord-client")
+        stopper = asyncio.create_task(stop.wait(), name="stop-signal")
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            stopper.cancel()
+            runner.result()
+            return
+        log.info("stopping: closing the Discord connection")
+        await bot.close()
+        try:
+            await asyncio.wait_for(runner, timeout=10)
+        except (TimeoutError, asyncio.CancelledError):
+            log.warning("the client did not stop in time; cancelled it")
+
+
+def run_bot(settings: Settings, engine: Engine) -> int:
+    """Start the bot with ``settings.discord_token``; returns the process exit code."""
+    token = settings.discord_token
+    if not token:
+        print("error: DISCORD_TOKEN is not set", file=sys.stderr)
+        return 1
+    redactor = install_redaction(token)
+    try:
+        return _run(settings, engine, token)
+    finally:
+        remove_redaction(redactor)
+
+
+def _run(settings: Settings, engine: Engine, token: str) -> int:
+    apply_endpoint_overrides()
+    where = f"DEV_GUILD_ID {settings.dev_guild_id}" if settings.dev_guild_id else "all servers"
+    log.info("starting the Discord bot (commands for %s)", where)
+    bot = QuoteBot(engine, settings)
+    try:
+        asyncio.run(serve(bot, token))
+    except discord.LoginFailure:
+        print(
+            "error: Discord rejected DISCORD_TOKEN; reset the token in the Developer Portal "
+            "(your application, Bot tab, Reset Token) and put the new one in .env",
+            file=sys.stderr,
+        )
+        return 1
+    except discord.PrivilegedIntentsRequired:  # pragma: no cover - no privileged intents used
+        print("error: Discord refused the requested intents", file=sys.stderr)
+        return 1
+    except (OSError, discord.GatewayNotFound) as exc:
+        print(f"error: cannot reach Discord ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    log.info("bot stopped")
+    return 0

@@ -1,0 +1,164 @@
+"""The slash commands (/ask, /about, /help, /reindex) and the admin check.
+
+``register_commands(bot)`` builds fresh command objects on ``bot.tree`` (one set per client,
+so several clients can live in one process, as in the tests). The callbacks only defer,
+hand the blocking work to a worker thread and render the result; errors are raised and
+turned into short ephemeral messages by the tree's single error handler (see client.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.embeds import about_embed, answer_embed, help_embed
+from index.errors import EngineError, ReindexInProgress
+from index.retrieval import MAX_QUESTION_CHARS, validate_question
+
+if TYPE_CHECKING:
+    from bot.client import QuoteBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """The user may not run an admin command here."""
+
+    def __init__(self, command: str = "reindex") -> None:
+        super().__init__(
+            f"Only server administrators (or users listed in ADMIN_USER_IDS) can use /{command}."
+        )
+
+
+def is_admin(
+    user_id: int,
+    *,
+    in_guild: bool,
+    permissions: discord.Permissions,
+    admin_ids: Collection[int],
+) -> bool:
+    """Administrator permission in the guild, or listed in ADMIN_USER_IDS (DMs: only listed)."""
+    if user_id in admin_ids:
+        return True
+    return in_guild and permissions.administrator
+
+
+def admin_check(interaction: discord.Interaction) -> bool:
+    """An ``app_commands.check`` predicate: raise ``NotAdmin`` unless the user is an admin."""
+    settings = getattr(interaction.client, "settings", None)
+    admin_ids = getattr(settings, "admin_user_ids", frozenset())
+    allowed = is_admin(
+        interaction.user.id,
+        in_guild=interaction.guild_id is not None,
+        permissions=interaction.permissions,
+        admin_ids=admin_ids,
+    )
+    if not allowed:
+        log.info(
+            "refused /%s for user %s (guild %s)",
+            interaction.command.name if interaction.command else "?",
+            interaction.user.id,
+            interaction.guild_id,
+        )
+        raise NotAdmin(interaction.command.name if interaction.command else "reindex")
+    return True
+
+
+def one_line(text: str, limit: int = 1900) -> str:
+    """Collapse whitespace so an error is reported on one line, and keep it short."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def register_commands(bot: QuoteBot) -> None:
+    """Add /ask, /about, /help and /reindex to ``bot.tree``."""
+    tree = bot.tree
+
+    @tree.command(name="ask")
+    async def ask(
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+        private: bool = False,
+    ) -> None:
+        """Ask about the article: I answer with exact quotes and who said them.
+
+        Parameters
+        -----------
+        question
+            Your question about the article, e.g. who closed the embassy?
+        private
+            Only you can see the answer (default: everyone in the channel).
+        """
+        await answer_slash(bot, interaction, question, private=private)
+
+    @tree.command(name="about")
+    async def about(interaction: discord.Interaction) -> None:
+        """Which article(s) I know, how many sentences, which model, when indexed."""
+        info = bot.engine.info()
+        embed = about_embed(info, top_k=bot.top_k, reindexing=bot.engine.reindexing)
+        await interaction.response.send_message(
+            embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @tree.command(name="help")
+    async def help_(interaction: discord.Interaction) -> None:
+        """How to ask me questions."""
+        name = bot.user.display_name if bot.user else "bot"
+        await interaction.response.send_message(
+            embed=help_embed(name), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @tree.command(name="reindex")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.check(admin_check)
+    async def reindex(interaction: discord.Interaction) -> None:
+        """Rebuild the index from the article files (administrators only)."""
+        await run_reindex(bot, interaction)
+
+
+async def answer_slash(
+    bot: QuoteBot, interaction: discord.Interaction, question: str, *, private: bool
+) -> None:
+    """/ask: validate, defer at once, answer in a worker thread, reply with an embed."""
+    validate_question(question)  # cheap; a bad question gets an ephemeral error, not a defer
+    with bot.limiter.hold(interaction.user.id):
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        started = time.perf_counter()
+        answer = await bot.answers.ask(question)
+        await interaction.followup.send(
+            embed=answer_embed(answer), ephemeral=private, allowed_mentions=NO_MENTIONS
+        )
+    log.info(
+        "/ask by %s answered in %.0f ms (%d quotes)",
+        interaction.user.id,
+        (time.perf_counter() - started) * 1000,
+        len(answer.quotes),
+    )
+    log.debug("question %r", question)
+
+
+async def run_reindex(bot: QuoteBot, interaction: discord.Interaction) -> None:
+    """/reindex: rebuild in a worker thread; questions keep using the old index until the swap."""
+    await interaction.response.defer(thinking=True, ephemeral=True)
+    log.info("reindex requested by user %s (guild %s)", interaction.user.id, interaction.guild_id)
+    try:
+        report = await asyncio.to_thread(bot.engine.reindex)
+    except ReindexInProgress as exc:
+        message = exc.message
+    except EngineError as exc:
+        log.warning("reindex failed, still serving the previous index: %s", exc.message)
+        message = one_line(f"Reindex failed; the previous index is still answering: {exc.message}")
+    else:
+        message = (
+            f"Reindexed {report.articles} article(s): {report.paragraphs} paragraphs, "
+            f"{report.sentences} sentences in {report.seconds:.1f} s."
+        )
+    await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,85 @@
+"""Fixtures for the Discord layer: engines (real model, loaded once), emulator, running bot.
+
+The real embedding model is loaded once per session (``real_encoder`` from tests/conftest.py)
+and shared by every engine built here; each engine gets its own index directory under a
+temporary folder, so nothing here touches var/index. Helpers live in ``botkit``
+(paths in tests/support.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botkit import (
+    BUNDLED_ARTICLES,
+    GatedEncoder,
+    World,
+    bot_settings,
+    build_world,
+    running_bot,
+)
+from emulator import DiscordEmulator
+from emulator.fixtures import running_emulator
+
+from bot.client import QuoteBot
+from index.engine import Engine, EngineConfig
+
+
+@pytest.fixture(scope="session")
+def make_engine(
+    real_encoder: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., Engine]:
+    """Build and start an engine with the shared real model over ``articles_dir``."""
+
+    def make(articles_dir: Path = BUNDLED_ARTICLES, top_k: int = 3) -> Engine:
+        engine = Engine(
+            EngineConfig(
+                articles_dir=articles_dir,
+                index_dir=tmp_path_factory.mktemp("bot-index"),
+                top_k=top_k,
+            ),
+            encoder_factory=lambda spec: real_encoder,
+        )
+        engine.start(allow_stale=True)
+        return engine
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def bot_engine(make_engine: Callable[..., Engine]) -> Engine:
+    """The session's engine over the bundled article (real model, TOP_K=3)."""
+    return make_engine()
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with running_emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def world(emu: DiscordEmulator) -> World:
+    return build_world(emu)
+
+
+@pytest.fixture
+async def bot(emu: DiscordEmulator, world: World, bot_engine: Engine) -> AsyncIterator[QuoteBot]:
+    """The bot on the bundled article, connected to ``emu`` (global commands)."""
+    async with running_bot(emu, bot_engine, bot_settings(admin_user_ids=frozenset())) as client:
+        yield client
+
+
+@pytest.fixture
+def gated_engine(real_encoder: Any, tmp_path: Path) -> tuple[Engine, GatedEncoder]:
+    """An engine (bundled article, real model) whose rebuilds can be held at a gate."""
+    encoder = GatedEncoder(real_encoder)
+    engine = Engine(
+        EngineConfig(articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path / "gated-index"),
+        encoder_factory=lambda spec: encoder,
+    )
+    engine.start(allow_stale=True)
+    return engine, encoder

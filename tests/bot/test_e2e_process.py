@@ -1,0 +1,86 @@
+"""End to end: ``python -m bot run`` in a subprocess, talking to the emulator, then SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from botkit import ARTICLE_TEXT, ROOT, build_world
+from emulator.fixtures import running_emulator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
+
+# Shaped like a real bot token (base64 id . timestamp . hmac), 72 characters, but fake.
+FAKE_TOKEN = "MTE5NzQ2ODQ1NjEyMzQ1Njc4OQ.GxYzAb.cdEfGhIjKlMnOpQrStUvWxYz0123456789aBcDe"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGTERM")
+async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> None:
+    assert len(FAKE_TOKEN) >= 59
+    log_path = tmp_path / "bot.log"
+    async with running_emulator(token=FAKE_TOKEN) as emu:
+        world = build_world(emu)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DISCORD_TOKEN": FAKE_TOKEN,
+            "DISCORD_API_BASE": emu.api_base,
+            "DISCORD_GATEWAY_URL": emu.gateway_url,
+            "INDEX_DIR": str(tmp_path / "index"),
+            "ARTICLES_DIR": str(ROOT / "data" / "articles"),
+            "ADMIN_USER_IDS": "",
+            "DEV_GUILD_ID": "",
+            "TOP_K": "3",
+            "LOG_LEVEL": "DEBUG",
+        }
+        with log_path.open("wb") as log_file:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=tmp_path,  # no stray .env
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+            )
+            try:
+                await emu.wait_until_ready(timeout=120)
+                assert {c["name"] for c in emu.registered_commands()} == {
+                    "ask",
+                    "about",
+                    "help",
+                    "reindex",
+                }
+                result = await emu.invoke_slash(
+                    "ask",
+                    {"question": "What did Lavrov say about the attack?"},
+                    user_id=world.reader.id,
+                    guild_id=world.guild_id,
+                )
+                reply = await result.reply(timeout=20)
+                assert result.ack_seconds is not None
+                assert result.ack_seconds < 3
+                field = reply.embeds[0]["fields"][0]
+                assert "Sergey Lavrov" in field["name"]
+                assert field["value"].rsplit("\n", 1)[0][1:-1] in ARTICLE_TEXT
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+                try:
+                    code = await asyncio.wait_for(process.wait(), timeout=30)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+                    raise
+    log = log_path.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, log[-3000:]
+    assert "bot stopped" in log
+    assert "Traceback" not in log
+    assert FAKE_TOKEN not in log
+    assert "DISCORD_API_BASE is set" in log  # the override is loud
