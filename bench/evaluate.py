@@ -43,11 +43,13 @@ SETS = {
         "test",
     ),
     "dev-kyiv": (ROOT / "data" / "articles", ROOT / "bench/dev/kyiv_dev.jsonl", "dev"),
-    "dev-wildfire": (
-        ROOT / "tests/data/attribution",
-        ROOT / "bench/dev/wildfire.jsonl",
-        "dev",
-    ),
+    "dev-wildfire": (ROOT / "tests/data/attribution", ROOT / "bench/dev/wildfire.jsonl", "dev"),
+    # one folder per further dev article: bench/dev/articles/<slug>/ with bench/dev/<slug>.jsonl
+    **{
+        f"dev-{folder.name}": (folder, ROOT / "bench/dev" / f"{folder.name}.jsonl", "dev")
+        for folder in sorted((ROOT / "bench/dev/articles").iterdir())
+        if folder.is_dir()
+    },
 }
 _STRIP = " \t\n\"'“”‘’*_"
 

@@ -54,8 +54,8 @@ class RetrievalConfig:
     top_k: int = 3
     paragraph_candidates: int = 8
     sentence_candidates: int = 40
-    weights: tuple[float, ...] = (0.455, 0.227, 0.0, 0.0, 0.227, 0.091, 0.0)
-    min_score: float = 0.383  # abstain below this best score
+    weights: tuple[float, ...] = (0.4, 0.4, 0.0, 0.0, 0.2, 0.0, 0.0)
+    min_score: float = 0.329  # abstain below this best score
     min_dense: float = 0.20  # and below this best dense similarity, whatever else
     relative_cutoff: float = 0.85  # further quotes must score this share of the best
 
