@@ -7,7 +7,6 @@ repackaging, its files are checked against the upstream sha256 sums before loadi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index.checksums import sha256_file
 from index.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -41,14 +41,6 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_sums(model_dir: Path) -> dict[str, str]:
     """Read the expected sha256 sums of a model directory, if it pins any."""
     sums_path = model_dir / SUMS_FILE
@@ -68,7 +60,7 @@ def verify_files(model_dir: Path, expected: dict[str, str]) -> None:
         path = model_dir / name
         if not path.is_file():
             raise ModelError(f"model file {name} is missing from {model_dir}")
-        got = _sha256(path)
+        got = sha256_file(path)
         if got != want:
             raise ModelError(
                 f"model file {name} in {model_dir} does not match its pinned sha256 "

@@ -8,7 +8,6 @@ normalised text, so every sentence is ``article.text[start:end]``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import unicodedata
@@ -16,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.attribution import Attributor
+from index.checksums import sha256_bytes
 from index.classify import classify_block
 from index.errors import ArticleError, CorpusError
 from index.models import Article, Paragraph, Sentence
@@ -52,7 +52,7 @@ def discover(articles_dir: Path) -> list[Path]:
 
 
 def checksum(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_bytes(data)
 
 
 def decode(data: bytes, name: str) -> str:

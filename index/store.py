@@ -9,7 +9,6 @@ them, so a truncated or garbled file is detected before FAISS ever reads it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from index.answer_types import sentence_types
+from index.checksums import sha256_file
 from index.embeddings import Encoder
 from index.errors import IndexCorrupt
 from index.lexical import LexicalIndex, tokenize
@@ -156,12 +156,6 @@ def build(articles: list[Article], encoder: Encoder) -> SearchIndex:
 
 
 # ------------------------------------------------------------------ persistence
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _article_to_json(article: Article) -> dict[str, Any]:
@@ -231,7 +225,7 @@ def save(index: SearchIndex, index_dir: Path) -> Path:
                 "paragraphs": len(index.paragraph_refs),
                 "sentences": len(index.sentence_refs),
             },
-            "files": {name: _file_sha256(tmp / name) for name in (CORPUS, SENTENCES, PARAGRAPHS)},
+            "files": {name: sha256_file(tmp / name) for name in (CORPUS, SENTENCES, PARAGRAPHS)},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         for path in tmp.iterdir():
@@ -306,7 +300,7 @@ def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> Sea
         path = build_dir / name
         if not path.is_file():
             raise IndexCorrupt(f"{name} is missing")
-        if files.get(name) != _file_sha256(path):
+        if files.get(name) != sha256_file(path):
             raise IndexCorrupt(f"{name} is damaged (checksum mismatch)")
     try:
         corpus = json.loads((build_dir / CORPUS).read_text(encoding="utf-8"))
