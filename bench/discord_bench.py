@@ -113,7 +113,9 @@ async def run_level(
         users = [emu.add_user(f"user-{n}") for n in range(concurrency)]
         for user in users:
             emu.add_member(guild.id, user.id)
-        bot = QuoteBot(engine, Settings(discord_token=None), guild_ready_timeout=0.05)
+        # no per-user rate limit: each simulated user asks far more than a person would
+        settings = Settings(discord_token=None, rate_limit_questions=0)
+        bot = QuoteBot(engine, settings, guild_ready_timeout=0.05)
         async with connected_client(emu, bot):
             await warm_up(emu, users[0].id, guild.id)
 

@@ -20,19 +20,20 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.answers import AnswerService
-from bot.commands import NO_MENTIONS, NotAdmin, register_commands
+from bot.commands import NO_MENTIONS, NotAdmin, queued_note, register_commands
 from bot.embeds import answer_embed, answer_messages, help_text
-from bot.ratelimit import Busy, InFlightLimiter
+from bot.ratelimit import Busy, InFlightLimiter, QuestionGate, RateLimited
 from bot.settings import Settings
 from index.engine import Engine
 from index.errors import EngineError
+from index.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,15 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 HELP_WORDS = frozenset({"help", "/help", "!help", "?help", "hi", "hello"})
 UNEXPECTED = "Something went wrong on my side; it has been logged. Please try again."
+#: Estimated seconds in the answer queue from which a user is told the question is queued.
+BUSY_NOTE_AFTER = 5.0
+#: On shutdown, how long questions already being answered may take to finish and be sent
+#: (under the 10 s a process manager such as Docker waits before killing the process).
+DRAIN_SECONDS = 8.0
+SHUTTING_DOWN = "I'm restarting; please ask again in a minute."
+#: Discord's codes for an interaction that can no longer be answered: Unknown interaction
+#: (not acknowledged within 3 s) and Invalid Webhook Token (its 15 minutes are over).
+EXPIRED_INTERACTION = frozenset({10062, 50027})
 
 
 def build_intents() -> discord.Intents:
@@ -59,6 +69,52 @@ def build_intents() -> discord.Intents:
     return intents
 
 
+class InFlight:
+    """Counts the question handlers running, so that shutdown can wait for them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.contextmanager
+    def track(self) -> Iterator[None]:
+        self.count += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self.count -= 1
+            if self.count <= 0:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait until no handler runs (or ``timeout`` s, or :meth:`abandon`); True if idle."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        return self.count <= 0
+
+    def abandon(self) -> None:
+        """Stop waiting for the handlers still running (a second stop signal)."""
+        self._idle.set()
+
+
+class QuoteTree(app_commands.CommandTree["QuoteBot"]):
+    """The command tree; every interaction it runs counts as in flight (see ``close``)."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if self.client.stopping:
+            await self.client.send_error(interaction, SHUTTING_DOWN)
+            return False
+        return True
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        # discord.py runs each interaction as `_call` in a task of its own; wrapping it is
+        # the one place that sees a command from its start to its last reply.
+        with self.client.in_flight.track():
+            await super()._call(interaction)
+
+
 class QuoteBot(discord.Client):
     """Answers questions about the indexed articles in Discord."""
 
@@ -69,6 +125,10 @@ class QuoteBot(discord.Client):
         *,
         answer_workers: int = 2,
         per_user_in_flight: int = 3,
+        max_pending: int = 500,
+        busy_note_after: float = BUSY_NOTE_AFTER,
+        clock: Callable[[], float] = time.monotonic,
+        drain_seconds: float = DRAIN_SECONDS,
         **options: Any,
     ) -> None:
         options.setdefault("intents", build_intents())
@@ -76,9 +136,15 @@ class QuoteBot(discord.Client):
         super().__init__(**options)
         self.engine = engine
         self.settings = settings
-        self.answers = AnswerService(engine, workers=answer_workers)
+        self.answers = AnswerService(engine, workers=answer_workers, max_pending=max_pending)
         self.limiter = InFlightLimiter(per_user_in_flight)
-        self.tree = app_commands.CommandTree(self)
+        self.gate = QuestionGate.from_settings(settings, self.limiter, clock)
+        self.busy_note_after = busy_note_after
+        self.drain_seconds = drain_seconds
+        self.stopping = False
+        self.in_flight = InFlight()
+        self._drained: asyncio.Future[None] | None = None
+        self.tree = QuoteTree(self)
         self.tree.error(self.on_app_command_error)
         register_commands(self)
         self.synced: list[app_commands.AppCommand] = []
@@ -139,8 +205,25 @@ class QuoteBot(discord.Client):
         )
 
     async def close(self) -> None:
+        """Stop taking questions, let those in flight finish (up to ``drain_seconds``),
+        then disconnect. Calls while draining wait for the same drain."""
+        if self._drained is None:
+            self._drained = asyncio.ensure_future(self._drain())
+        await self._drained
         await super().close()
         self.answers.close()
+
+    async def _drain(self) -> None:
+        self.stopping = True
+        if self.in_flight.count <= 0:
+            return
+        log.info(
+            "stopping: finishing %d question(s) in flight (at most %.0f s)",
+            self.in_flight.count,
+            self.drain_seconds,
+        )
+        if not await self.in_flight.wait_idle(self.drain_seconds):
+            log.warning("stopping with %d question(s) still unanswered", self.in_flight.count)
 
     # ---------------------------------------------------------------- errors
     async def on_app_command_error(
@@ -149,6 +232,14 @@ class QuoteBot(discord.Client):
         """The tree's one error handler: short ephemeral messages, tracebacks in the log."""
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         name = interaction.command.name if interaction.command else "?"
+        if isinstance(original, discord.HTTPException) and original.code in EXPIRED_INTERACTION:
+            log.warning(
+                "/%s by %s: the interaction expired before the reply was sent (%s)",
+                name,
+                interaction.user.id,
+                original.text or original.status,
+            )
+            return  # nothing can be sent to that interaction any more
         if isinstance(original, EngineError | Busy):
             message = original.message
             log.info("/%s by %s: %s", name, interaction.user.id, message)
@@ -207,18 +298,36 @@ class QuoteBot(discord.Client):
         return re.sub(rf"<@!?{me.id}>", " ", message.content)
 
     async def on_message(self, message: discord.Message) -> None:
+        if self.question_in(message) is None:
+            return
+        with self.in_flight.track():
+            if self.stopping:
+                with contextlib.suppress(discord.HTTPException):
+                    await self.send_text(message, [SHUTTING_DOWN])
+                return
+            await self.answer_message(message)
+
+    async def answer_message(self, message: discord.Message) -> None:
+        """Answer a DM or a mention: plain text in DMs, an embed reply in servers."""
         question = self.question_in(message)
         if question is None:
             return
         where = "DM" if message.guild is None else f"channel {message.channel.id}"
         try:
-            if question.strip().lower() in HELP_WORDS:
-                name = self.user.display_name if self.user else "bot"
-                await self.send_text(message, [help_text(name)])
-                return
             try:
-                with self.limiter.hold(message.author.id):
-                    answer = await self.answers.ask(question)
+                with self.gate.admit(message.author.id):
+                    if question.strip().lower() in HELP_WORDS:
+                        name = self.user.display_name if self.user else "bot"
+                        await self.send_text(message, [help_text(name)])
+                        return
+                    answer = await self.answer_queued(message, question)
+            except RateLimited as exc:
+                if not exc.notify:  # already told when to retry: stay quiet, don't amplify
+                    log.debug("%s from %s: rate limited again", where, message.author.id)
+                    return
+                log.info("%s from %s: %s", where, message.author.id, exc)
+                await self.send_text(message, [exc.message])
+                return
             except (EngineError, Busy) as exc:
                 log.info("%s from %s: %s", where, message.author.id, exc)
                 await self.send_text(message, [exc.message])
@@ -234,6 +343,16 @@ class QuoteBot(discord.Client):
             log.exception("unexpected error answering a message in %s", where)
             with contextlib.suppress(discord.HTTPException):
                 await self.send_text(message, [UNEXPECTED])
+
+    async def answer_queued(self, message: discord.Message, question: str) -> Answer:
+        """Queue a DM/mention question; if the wait looks long, say it is queued first."""
+        ticket = self.answers.submit(question)
+        if ticket.estimated_wait >= self.busy_note_after:
+            try:
+                await self.send_text(message, [queued_note(ticket.estimated_wait)])
+            except discord.HTTPException as exc:
+                log.warning("could not tell a queued user to wait: %s", exc)
+        return await ticket
 
     def can(self, message: discord.Message, permission: str) -> bool:
         """Whether the bot has ``permission`` in the message's channel (always in DMs)."""
@@ -351,9 +470,15 @@ async def serve(bot: QuoteBot, token: str) -> None:
     """Run ``bot`` until it stops or SIGINT/SIGTERM arrives, then close it cleanly."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():  # a second signal: stop waiting for questions in flight
+            bot.in_flight.abandon()
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
     async with bot:
         runner = asyncio.create_task(bot.start(token), name="discord-client")
         stopper = asyncio.create_task(stop.wait(), name="stop-signal")

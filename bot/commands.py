@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Collection
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.embeds import about_embed, answer_embed, help_embed
+from bot.ratelimit import Busy
 from index.errors import EngineError, ReindexInProgress
 from index.retrieval import MAX_QUESTION_CHARS, validate_question
 
@@ -124,15 +126,55 @@ def register_commands(bot: QuoteBot) -> None:
         await run_reindex(bot, interaction)
 
 
+def queued_note(seconds: float) -> str:
+    """What a user at the back of a long queue is told while the question waits."""
+    return (
+        "I'm busy right now: your question is queued and should be answered in about "
+        f"{max(1, math.ceil(seconds))} s."
+    )
+
+
 async def answer_slash(
     bot: QuoteBot, interaction: discord.Interaction, question: str, *, private: bool
 ) -> None:
-    """/ask: validate, defer at once, answer in a worker thread, reply with an embed."""
-    validate_question(question)  # cheap; a bad question gets an ephemeral error, not a defer
-    with bot.limiter.hold(interaction.user.id):
-        await interaction.response.defer(thinking=True, ephemeral=private)
+    """/ask: admit (rate limit, in-flight cap), validate, defer at once, answer in a worker
+    thread, reply with an embed. A refusal is an ephemeral message (the tree's handler).
+
+    The user's in-flight slot is held until the answer exists, not while it is sent, so a
+    user who has seen the answer can always ask again at once.
+    """
+    with bot.gate.admit(interaction.user.id):
+        validate_question(question)  # cheap; a bad question gets an ephemeral error, no defer
+        ticket = bot.answers.submit(question)  # so is a full queue's "too busy"
+        try:
+            await interaction.response.defer(thinking=True, ephemeral=private)
+        except BaseException:
+            ticket.future.cancel()  # nobody will read the answer
+            raise
         started = time.perf_counter()
-        answer = await bot.answers.ask(question)
+        noted = False
+        if ticket.estimated_wait >= bot.busy_note_after:
+            try:  # the "thinking…" message says why it takes long; the answer replaces it
+                await interaction.edit_original_response(
+                    content=queued_note(ticket.estimated_wait), allowed_mentions=NO_MENTIONS
+                )
+                noted = True
+            except discord.HTTPException as exc:
+                log.warning("could not tell a queued /ask user to wait: %s", exc)
+        try:
+            answer = await ticket
+        except (EngineError, Busy) as exc:
+            if not noted:
+                raise  # the tree's error handler replaces "thinking…" with the message
+            await interaction.edit_original_response(
+                content=exc.message, allowed_mentions=NO_MENTIONS
+            )
+            return
+    if noted:
+        await interaction.edit_original_response(
+            content=None, embed=answer_embed(answer), allowed_mentions=NO_MENTIONS
+        )
+    else:
         await interaction.followup.send(
             embed=answer_embed(answer), ephemeral=private, allowed_mentions=NO_MENTIONS
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from index.engine import DEFAULT_ARTICLES_DIR, DEFAULT_INDEX_DIR, EngineConfig
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TOP_K = 10
+MAX_RATE_LIMIT_QUESTIONS = 1000
+MAX_RATE_LIMIT_SECONDS = 86_400
 
 
 class SettingsError(Exception):
@@ -38,6 +40,8 @@ class Settings:
     embedding_backend: str = "auto"
     top_k: int = 3
     log_level: str = "INFO"
+    rate_limit_questions: int = 5
+    rate_limit_seconds: int = 30
 
     @property
     def engine(self) -> EngineConfig:
@@ -91,6 +95,12 @@ class Settings:
             )
         else:
             top_k = int(top_k_text)
+        rate_questions = whole_number(
+            get, "RATE_LIMIT_QUESTIONS", 5, 0, MAX_RATE_LIMIT_QUESTIONS, problems, " (0: no limit)"
+        )
+        rate_seconds = whole_number(
+            get, "RATE_LIMIT_SECONDS", 30, 1, MAX_RATE_LIMIT_SECONDS, problems
+        )
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
@@ -115,7 +125,30 @@ class Settings:
             embedding_backend=backend,
             top_k=top_k,
             log_level=level,
+            rate_limit_questions=rate_questions,
+            rate_limit_seconds=rate_seconds,
         )
+
+
+def whole_number(
+    get: Callable[[str], str],
+    name: str,
+    default: int,
+    low: int,
+    high: int,
+    problems: list[str],
+    hint: str = "",
+) -> int:
+    """Variable ``name`` as a whole number in [low, high] (``default`` when unset); a value
+    out of range or not a number adds a problem and returns ``default``."""
+    text = get(name)
+    if not text:
+        return default
+    if text.isascii() and text.isdigit() and len(text) <= 9 and low <= int(text) <= high:
+        return int(text)
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    problems.append(f"{name} must be a whole number from {low} to {high}{hint}, not {shown!r}")
+    return default
 
 
 def configure_logging(level: str) -> None:

@@ -83,9 +83,9 @@ class Engine:
     def start(self, *, allow_stale: bool = False) -> None:
         """Load the saved index, or rebuild it when missing, stale or corrupt.
 
-        With ``allow_stale`` (the bot), a rebuild that fails on a bad article file falls
-        back to the last good index, so users keep getting answers while an admin fixes
-        the file; without it (the CLI) the error is raised.
+        With ``allow_stale`` (the bot), a rebuild that fails on a bad article file (or on
+        a full disk) falls back to the last good index, so users keep getting answers while
+        an admin fixes the file; without it (the CLI) the error is raised.
         """
         if not allow_stale:
             ingest.discover(self.config.articles_dir)  # fail fast, before loading the model
@@ -106,7 +106,7 @@ class Engine:
             try:
                 self.reindex()
                 return
-            except (ArticleError, CorpusError) as error:
+            except (ArticleError, CorpusError, store.IndexWriteError) as error:
                 if not allow_stale:
                     raise
                 try:

@@ -6,6 +6,7 @@ are told apart from single quote marks by their neighbours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _DOUBLE_OPEN = "“„«"
@@ -13,6 +14,7 @@ _DOUBLE_CLOSE = "”»"
 _SINGLE_OPEN = "‘"
 _SINGLE_CLOSE = "’"
 QUOTE_CHARS = frozenset("\"“”„«»‘’'")
+_QUOTE_CHAR = re.compile("[\"“”„«»‘’']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,9 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
     double_start: int | None = None
     single_start: int | None = None
     n = len(text)
-    for i, ch in enumerate(text):
+    for match in _QUOTE_CHAR.finditer(text):  # only quote marks matter: skip to them
+        i = match.start()
+        ch = text[i]
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
         if ch in _DOUBLE_OPEN or ch in _DOUBLE_CLOSE or ch == '"':

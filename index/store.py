@@ -9,6 +9,7 @@ them, so a truncated or garbled file is detected before FAISS ever reads it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from typing import Any
 from index.answer_types import sentence_types
 from index.checksums import sha256_file
 from index.embeddings import Encoder
-from index.errors import IndexCorrupt
+from index.errors import EngineError, IndexCorrupt
 from index.lexical import LexicalIndex, tokenize
 from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
 from index.vectors import VectorIndex
@@ -37,6 +38,12 @@ CORPUS = "corpus.json"
 SENTENCES = "sentences.faiss"
 PARAGRAPHS = "paragraphs.faiss"
 _KEEP_BUILDS = 2
+
+
+class IndexWriteError(EngineError, OSError):
+    """A new build could not be written (full disk, no permission); the old one is intact.
+
+    Also an ``OSError``, the error it wraps."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +201,24 @@ def _article_from_json(data: dict[str, Any]) -> Article:
 
 
 def save(index: SearchIndex, index_dir: Path) -> Path:
-    """Write ``index`` as a new build under ``index_dir`` and make it current, atomically."""
+    """Write ``index`` as a new build under ``index_dir`` and make it current, atomically.
+
+    Any write error (a full disk, no permission) removes what was written of the new build
+    and raises ``IndexWriteError``: ``CURRENT`` still names the previous build.
+    """
+    try:
+        return _save(index, index_dir)
+    except OSError as exc:
+        log.error("could not save the new index in %s: %s", index_dir, exc)
+        raise IndexWriteError(
+            f"cannot save the new index in INDEX_DIR ({exc.strerror or exc})"
+        ) from exc
+
+
+def _save(index: SearchIndex, index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=index_dir))
+    final: Path | None = None
     try:
         (tmp / CORPUS).write_text(
             json.dumps(
@@ -232,30 +254,57 @@ def save(index: SearchIndex, index_dir: Path) -> Path:
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
         name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{tmp.name[-6:]}"
+        tmp.rename(index_dir / name)
         final = index_dir / name
-        tmp.rename(final)
-        pointer = index_dir / f".{CURRENT}.tmp"
-        pointer.write_text(name + "\n", encoding="utf-8")
-        os.replace(pointer, index_dir / CURRENT)
+        _write_pointer(index_dir, name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if final is not None:  # renamed, but CURRENT does not name it: an orphan
+            shutil.rmtree(final, ignore_errors=True)
         raise
     _prune(index_dir, keep=name)
     log.info("saved index build %s", name)
     return final
 
 
+def _write_pointer(index_dir: Path, name: str) -> None:
+    """Replace ``CURRENT`` with one naming ``name``, atomically.
+
+    The new pointer is a fresh file (``mkstemp``: never an existing file or a symbolic
+    link planted in INDEX_DIR) renamed over ``CURRENT``.
+    """
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{CURRENT}-", dir=index_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, index_dir / CURRENT)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
 def _prune(index_dir: Path, keep: str) -> None:
-    builds = sorted(p for p in index_dir.glob("build-*") if p.is_dir() and p.name != keep)
+    """Remove old builds and abandoned temporary folders (never following a link)."""
+
+    def folder(path: Path) -> bool:
+        return path.is_dir() and not path.is_symlink()
+
+    builds = sorted(p for p in index_dir.glob("build-*") if folder(p) and p.name != keep)
     for old in builds[: max(0, len(builds) - (_KEEP_BUILDS - 1))]:
         shutil.rmtree(old, ignore_errors=True)
     for stale in index_dir.glob(".build-*"):
-        if time.time() - stale.stat().st_mtime > 3600:
+        if folder(stale) and time.time() - stale.stat().st_mtime > 3600:
             shutil.rmtree(stale, ignore_errors=True)
 
 
 def current_build(index_dir: Path) -> Path:
+    """The build folder ``CURRENT`` names: a real folder directly in ``index_dir``."""
     pointer = index_dir / CURRENT
+    if pointer.is_symlink():
+        raise IndexCorrupt(f"{CURRENT} is a symbolic link, not a file the bot wrote")
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError as exc:
@@ -265,12 +314,16 @@ def current_build(index_dir: Path) -> Path:
     if not name.startswith("build-") or "/" in name or "\\" in name:
         raise IndexCorrupt(f"{CURRENT} names an invalid build ({name[:40]!r})")
     build_dir = index_dir / name
+    if build_dir.is_symlink():
+        raise IndexCorrupt(f"build {name} named by {CURRENT} is a symbolic link")
     if not build_dir.is_dir():
         raise IndexCorrupt(f"build {name} named by {CURRENT} is missing")
     return build_dir
 
 
 def read_manifest(build_dir: Path) -> dict[str, Any]:
+    if (build_dir / MANIFEST).is_symlink():
+        raise IndexCorrupt("the manifest is a symbolic link")
     try:
         manifest = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -298,6 +351,8 @@ def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> Sea
     files = manifest.get("files") or {}
     for name in (CORPUS, SENTENCES, PARAGRAPHS):
         path = build_dir / name
+        if path.is_symlink():
+            raise IndexCorrupt(f"{name} is a symbolic link")
         if not path.is_file():
             raise IndexCorrupt(f"{name} is missing")
         if files.get(name) != sha256_file(path):
