@@ -6,6 +6,7 @@ conftest modules under that one name).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 import threading
@@ -75,14 +76,18 @@ async def running_bot(
 
 
 class GatedEncoder:
-    """Wraps the real encoder; while ``closed``, encoding outside the answer workers (that is,
-    a reindex) waits at the gate, so a test can hold a rebuild in progress."""
+    """Wraps the real encoder with a gate that a test closes to hold work in progress.
 
-    def __init__(self, inner: Any) -> None:
+    By default the gate holds encoding outside the answer workers (a reindex); with
+    ``answers=True`` it holds the questions instead (encoded in the ``answers`` threads).
+    """
+
+    def __init__(self, inner: Any, *, answers: bool = False) -> None:
         self.inner = inner
         self.name = inner.name
         self.dimension = inner.dimension
         self.fingerprint = getattr(inner, "fingerprint", inner.name)
+        self.answers = answers
         self.gate = threading.Event()
         self.gate.set()
         self.waiting = threading.Event()
@@ -94,9 +99,31 @@ class GatedEncoder:
     def open(self) -> None:
         self.gate.set()
 
+    hold = close
+    release = open
+
+    async def wait_until_held(self) -> None:
+        assert await asyncio.to_thread(self.waiting.wait, 10), "nothing reached the gate"
+
     def encode(self, texts: Any) -> Any:
-        if not threading.current_thread().name.startswith("answers"):
+        in_answers = threading.current_thread().name.startswith("answers")
+        if in_answers == self.answers and not self.gate.is_set():
             self.waiting.set()
             if not self.gate.wait(timeout=30):
                 raise TimeoutError("the test never opened the gate")
         return self.inner.encode(texts)
+
+
+class CountingEngine:
+    """Delegates to an engine and counts reindex calls."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self.reindex_calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._engine, name)
+
+    def reindex(self) -> object:
+        self.reindex_calls += 1
+        return self._engine.reindex()

@@ -9,13 +9,12 @@ import asyncio
 import errno
 import logging
 import shutil
-import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, BUNDLED_ARTICLES, World, bot_settings, running_bot
+from botkit import ARTICLE_TEXT, BUNDLED_ARTICLES, GatedEncoder, World, bot_settings, running_bot
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import SHUTTING_DOWN, InFlight, QuoteBot
@@ -28,40 +27,11 @@ LAVROV = "What did Lavrov say about the attack?"
 PESKOV = "Who confirmed the strike could be grounds for a nuclear response?"
 
 
-class HeldEncoder:
-    """Wraps the real encoder; while held, questions (encoded in the answer workers) wait
-    at a gate, so a test can act while a question is in flight."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.fingerprint = getattr(inner, "fingerprint", inner.name)
-        self.gate = threading.Event()
-        self.gate.set()
-        self.waiting = threading.Event()
-
-    def hold(self) -> None:
-        self.waiting.clear()
-        self.gate.clear()
-
-    def release(self) -> None:
-        self.gate.set()
-
-    async def wait_until_held(self) -> None:
-        assert await asyncio.to_thread(self.waiting.wait, 10), "no question reached the gate"
-
-    def encode(self, texts: Any) -> Any:
-        if threading.current_thread().name.startswith("answers") and not self.gate.is_set():
-            self.waiting.set()
-            if not self.gate.wait(timeout=30):
-                raise TimeoutError("the test never released the gate")
-        return self.inner.encode(texts)
-
-
 @pytest.fixture(scope="module")
-def held(real_encoder: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, HeldEncoder]:
-    encoder = HeldEncoder(real_encoder)
+def held(
+    real_encoder: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Engine, GatedEncoder]:
+    encoder = GatedEncoder(real_encoder, answers=True)
     engine = Engine(
         EngineConfig(
             articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path_factory.mktemp("held-index")
@@ -74,8 +44,8 @@ def held(real_encoder: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[E
 
 @pytest.fixture
 async def held_bot(
-    emu: DiscordEmulator, held: tuple[Engine, HeldEncoder]
-) -> AsyncIterator[tuple[QuoteBot, HeldEncoder]]:
+    emu: DiscordEmulator, held: tuple[Engine, GatedEncoder]
+) -> AsyncIterator[tuple[QuoteBot, GatedEncoder]]:
     engine, encoder = held
     try:
         async with running_bot(emu, engine, bot_settings()) as bot:
@@ -102,7 +72,7 @@ async def dm_reply(emu: DiscordEmulator, asked: StoredMessage, count: int = 1):
 
 # ------------------------------------------------------------------ gateway
 async def test_gateway_reconnect_request_mid_question(
-    emu: DiscordEmulator, world: World, held_bot: tuple[QuoteBot, HeldEncoder]
+    emu: DiscordEmulator, world: World, held_bot: tuple[QuoteBot, GatedEncoder]
 ) -> None:
     """op 7 while /ask is being answered: the bot resumes and the answer still arrives."""
     _, encoder = held_bot
@@ -120,7 +90,7 @@ async def test_gateway_reconnect_request_mid_question(
 
 
 async def test_gateway_hard_close_mid_question(
-    emu: DiscordEmulator, world: World, held_bot: tuple[QuoteBot, HeldEncoder]
+    emu: DiscordEmulator, world: World, held_bot: tuple[QuoteBot, GatedEncoder]
 ) -> None:
     """The socket drops while a DM is being answered, and a second DM arrives while the bot
     is away: after RESUME both are answered."""
@@ -176,7 +146,7 @@ async def test_429_on_sends_is_retried_and_delivered(
 async def test_expired_interaction_token_is_logged_without_crashing(
     emu: DiscordEmulator,
     world: World,
-    held_bot: tuple[QuoteBot, HeldEncoder],
+    held_bot: tuple[QuoteBot, GatedEncoder],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The answer takes longer than the token lives: the follow-up is refused (401 50027);
@@ -220,7 +190,7 @@ def damage(index_dir: Path, how: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def good_index(held: tuple[Engine, HeldEncoder]) -> Path:
+def good_index(held: tuple[Engine, GatedEncoder]) -> Path:
     """A whole index of the bundled article (real model), to copy and damage."""
     return held[0].config.index_dir
 
@@ -308,7 +278,7 @@ async def test_disk_full_during_reindex_keeps_the_old_index(
 
 # ------------------------------------------------------------------ shutdown
 async def test_close_lets_questions_in_flight_finish(
-    emu: DiscordEmulator, world: World, held: tuple[Engine, HeldEncoder]
+    emu: DiscordEmulator, world: World, held: tuple[Engine, GatedEncoder]
 ) -> None:
     """close() (what SIGTERM calls) waits for questions being answered, refuses new ones
     meanwhile, then disconnects. tests/bot/test_e2e_sigterm.py does it with a real signal."""
@@ -349,7 +319,7 @@ async def test_close_lets_questions_in_flight_finish(
 async def test_close_gives_up_after_the_drain_timeout(
     emu: DiscordEmulator,
     world: World,
-    held: tuple[Engine, HeldEncoder],
+    held: tuple[Engine, GatedEncoder],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A question stuck past ``drain_seconds`` does not keep the bot from stopping."""

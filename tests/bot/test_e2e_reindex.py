@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from botkit import ARTICLE_TEXT, GatedEncoder, World, bot_settings, running_bot
+from botkit import ARTICLE_TEXT, CountingEngine, GatedEncoder, World, bot_settings, running_bot
 from emulator import DiscordEmulator, InteractionResult
 
 from index.engine import Engine
@@ -24,21 +24,6 @@ QUESTIONS = [
     "What did Starmer say at the G20?",
 ]
 REFUSED = "Only server administrators (or users listed in ADMIN_USER_IDS) can use /reindex."
-
-
-class CountingEngine:
-    """Delegates to an engine and counts reindex calls."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.reindex_calls = 0
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._engine, name)
-
-    def reindex(self) -> object:
-        self.reindex_calls += 1
-        return self._engine.reindex()
 
 
 async def refused(result: InteractionResult) -> str:

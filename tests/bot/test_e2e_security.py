@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 import pytest
-from botkit import World, bot_settings, running_bot
+from botkit import CountingEngine, World, bot_settings, running_bot
 from emulator import CommandPermission, DiscordEmulator, Perm
 
 from bot import client as client_module
@@ -188,18 +188,3 @@ async def test_reindex_cannot_be_installed_to_a_user_account(
     command = next(c for c in emu.registered_commands() if c["name"] == "reindex")
     assert command.get("integration_types") in (None, [0])
     assert command["default_member_permissions"] == str(Perm.ADMINISTRATOR.value)
-
-
-class CountingEngine:
-    """Delegates to an engine and counts reindex calls."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.reindex_calls = 0
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._engine, name)
-
-    def reindex(self) -> object:
-        self.reindex_calls += 1
-        return self._engine.reindex()
