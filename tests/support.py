@@ -46,3 +46,16 @@ class FakeEncoder:
             if norm:
                 vectors[row] /= norm
         return vectors
+
+
+def assert_embed_within_limits(embed) -> None:
+    """An embed respects every Discord limit: title, description, fields, footer, total."""
+    data = embed.to_dict()
+    assert len(data.get("title") or "") <= 256
+    assert len(data.get("description") or "") <= 4096
+    assert len(data.get("fields") or []) <= 25
+    for field in data.get("fields") or []:
+        assert 0 < len(field["name"]) <= 256
+        assert 0 < len(field["value"]) <= 1024
+    assert len((data.get("footer") or {}).get("text") or "") <= 2048
+    assert len(embed) <= 6000

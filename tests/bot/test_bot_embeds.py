@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 import pytest
+from support import assert_embed_within_limits
 
 from bot import embeds
 from bot.embeds import (
@@ -36,16 +37,7 @@ def embed_total(embed: discord.Embed) -> int:
     return len(embed)
 
 
-def assert_within_limits(embed: discord.Embed) -> None:
-    data = embed.to_dict()
-    assert len(data.get("title") or "") <= 256
-    assert len(data.get("description") or "") <= 4096
-    assert len(data.get("fields") or []) <= 25
-    for field in data.get("fields") or []:
-        assert 0 < len(field["name"]) <= 256
-        assert 0 < len(field["value"]) <= 1024
-    assert len((data.get("footer") or {}).get("text") or "") <= 2048
-    assert len(embed) <= 6000
+assert_within_limits = assert_embed_within_limits
 
 
 # ---------------------------------------------------------------- truncation

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hostile import HOSTILE, check_quotes, questions
 from hypothesis import example, given
-from support import BUNDLED_ARTICLES, DATA, FakeEncoder
+from support import BUNDLED_ARTICLES, DATA, FakeEncoder, assert_embed_within_limits
 
 from bot.embeds import answer_embed, answer_messages
 from bot.render import render_text
@@ -44,15 +44,7 @@ def articles(engine: Engine) -> dict[str, Article]:
 
 
 def assert_fits_discord(answer: Answer) -> None:
-    embed = answer_embed(answer)
-    data = embed.to_dict()
-    assert len(data.get("title") or "") <= 256
-    assert len(data.get("description") or "") <= 4096
-    assert len(data.get("fields") or []) <= 25
-    for field in data.get("fields") or []:
-        assert 0 < len(field["name"]) <= 256
-        assert 0 < len(field["value"]) <= 1024
-    assert len(embed) <= 6000
+    assert_embed_within_limits(answer_embed(answer))
     for message in answer_messages(answer):
         assert 0 < len(message) <= 2000
     assert render_text(answer).strip()
