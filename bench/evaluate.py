@@ -42,6 +42,12 @@ SETS = {
         ROOT / "bench/eval/heldout/st-aubin-flash-flood.jsonl",
         "test",
     ),
+    # four articles in one index; each question names its gold article (see bench/eval)
+    "multi": (
+        ROOT / "bench/eval/multi/articles",
+        ROOT / "bench/eval/multi/questions.jsonl",
+        "test",
+    ),
     "dev-kyiv": (ROOT / "data" / "articles", ROOT / "bench/dev/kyiv_dev.jsonl", "dev"),
     "dev-wildfire": (ROOT / "tests/data/attribution", ROOT / "bench/dev/wildfire.jsonl", "dev"),
     # one folder per further dev article: bench/dev/articles/<slug>/ with bench/dev/<slug>.jsonl
@@ -92,24 +98,40 @@ def _load(path: Path) -> list[dict]:
     ]
 
 
-def _score_answer(scores: Scores, item: dict, answered: bool, quotes: list[str]) -> None:
+def _hits(item: dict, quote: tuple[str, str]) -> bool:
+    """Does one (text, article id) quote match a gold sentence of the item's article?"""
+    text, article = quote
+    if item.get("article") and article != item["article"]:
+        return False
+    return any(matches(text, g) for g in item["gold"])
+
+
+def _score_answer(
+    scores: Scores, item: dict, answered: bool, quotes: list[tuple[str, str]]
+) -> None:
     if item.get("off_topic"):
         scores.off_topic += 1
         scores.abstained_off += not answered
         return
     scores.on_topic += 1
     scores.abstained_on += not answered
-    gold = item["gold"]
-    scores.hit1 += bool(quotes[:1]) and any(matches(quotes[0], g) for g in gold)
-    scores.hit3 += any(matches(q, g) for q in quotes[:3] for g in gold)
+    scores.hit1 += bool(quotes[:1]) and _hits(item, quotes[0])
+    scores.hit3 += any(_hits(item, q) for q in quotes[:3])
+
+
+def _groups(name: str, item: dict) -> list[str]:
+    """The result rows an item counts in: its set, and its category when it has one."""
+    return [name] + ([f"{name}:{item['category']}"] if item.get("category") else [])
 
 
 def evaluate_set(
     name: str, encoder: Encoder, *, verbose: bool = False
-) -> tuple[Scores, Scores, list[str]]:
+) -> tuple[dict[str, tuple[Scores, Scores]], list[str]]:
+    """Engine and baseline scores for a set (and for each category of its questions)."""
     articles_dir, questions_path, _ = SETS[name]
     items = _load(questions_path)
     misses: list[str] = []
+    results: dict[str, tuple[Scores, Scores]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         engine = Engine(
             EngineConfig(articles_dir=articles_dir, index_dir=Path(tmp)),
@@ -117,31 +139,38 @@ def evaluate_set(
         )
         engine.start()
         index = engine.search_index
-        engine_scores, baseline_scores = Scores(), Scores()
-        sentences = {s.text: s for article in index.articles for s in article.sentences()}
+        sentences = [(s, a.id) for a in index.articles for s in a.sentences()]
         for item in items:
+            rows = [results.setdefault(g, (Scores(), Scores())) for g in _groups(name, item)]
             answer = engine.ask(item["question"])
-            quotes = [q.text for q in answer.quotes]
-            _score_answer(engine_scores, item, answer.answered, quotes)
+            quotes = [(q.text, q.article_id) for q in answer.quotes]
+            for engine_scores, _ in rows:
+                _score_answer(engine_scores, item, answer.answered, quotes)
             if (
                 verbose
                 and not item.get("off_topic")
-                and not any(matches(q, g) for q in quotes[:1] for g in item["gold"])
+                and not any(_hits(item, q) for q in quotes[:1])
             ):
                 misses.append(f"[{name}] MISS {item['question']!r} -> {quotes[:1]}")
             if verbose and item.get("off_topic") and answer.answered:
                 misses.append(f"[{name}] ANSWERED OFF-TOPIC {item['question']!r} -> {quotes[:1]}")
             if not item.get("off_topic") and "speaker" in item:
-                engine_scores.attribution_total += 1
                 gold_sentence = next(
-                    (s for text, s in sentences.items() if matches(text, item["gold"][0])), None
+                    (
+                        s
+                        for s, article in sentences
+                        if _hits({**item, "gold": item["gold"][:1]}, (s.text, article))
+                    ),
+                    None,
                 )
-                if gold_sentence is not None:
-                    a = gold_sentence.attribution
-                    same_speaker = (a.speaker or "").casefold() == (
-                        item["speaker"] or ""
-                    ).casefold()
-                    engine_scores.attributed += same_speaker and a.kind == item["kind"]
+                for engine_scores, _ in rows:
+                    engine_scores.attribution_total += 1
+                    if gold_sentence is not None:
+                        a = gold_sentence.attribution
+                        same_speaker = (a.speaker or "").casefold() == (
+                            item["speaker"] or ""
+                        ).casefold()
+                        engine_scores.attributed += same_speaker and a.kind == item["kind"]
             # baseline: dense paragraphs only, first sentence of each, never abstains
             vector = encoder.encode([validate_question(item["question"])])
             _, ids = index.paragraph_vectors.search(vector, 3)
@@ -151,10 +180,14 @@ def evaluate_set(
                     continue
                 ref = index.paragraph_refs[int(row)]
                 baseline_quotes.append(
-                    index.paragraph(ref.article, ref.paragraph).sentences[0].text
+                    (
+                        index.paragraph(ref.article, ref.paragraph).sentences[0].text,
+                        index.articles[ref.article].id,
+                    )
                 )
-            _score_answer(baseline_scores, item, True, baseline_quotes)
-    return engine_scores, baseline_scores, misses
+            for _, baseline_scores in rows:
+                _score_answer(baseline_scores, item, True, baseline_quotes)
+    return results, misses
 
 
 def table(results: dict[str, tuple[Scores, Scores]]) -> str:
@@ -172,7 +205,7 @@ def table(results: dict[str, tuple[Scores, Scores]]) -> str:
                 else "–"
             )
             lines.append(
-                f"| {name} ({SETS[name][2]}) | {system} | {row['questions']} "
+                f"| {name} ({SETS[name.split(':')[0]][2]}) | {system} | {row['questions']} "
                 f"| {row['hit@1']:.2f} | "
                 f"{row['hit@3']:.2f} | {attribution} | {row['abstain (off-topic)']:.2f} | "
                 f"{row['false abstain']:.2f} |"
@@ -190,10 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     encoder = load_encoder()
     results, misses = {}, []
     for name in args.set or list(SETS):
-        engine_scores, baseline_scores, set_misses = evaluate_set(
-            name, encoder, verbose=args.verbose
-        )
-        results[name] = (engine_scores, baseline_scores)
+        set_results, set_misses = evaluate_set(name, encoder, verbose=args.verbose)
+        results.update(set_results)
         misses += set_misses
     if args.json:
         print(
