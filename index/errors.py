@@ -45,3 +45,13 @@ class ReindexInProgress(EngineError):
 
 class NotReady(EngineError):
     """The engine has no index loaded yet."""
+
+
+class UnknownArticle(EngineError):
+    """No indexed article has that id (file name) or title."""
+
+    def __init__(self, article: str) -> None:
+        shown = " ".join(str(article).split())
+        shown = shown if len(shown) <= 80 else shown[:79] + "…"
+        super().__init__(f"No article called '{shown}'; see /about for the list.")
+        self.article = article
