@@ -32,6 +32,7 @@ from index.speakers import SpeakerTable
 
 log = logging.getLogger(__name__)
 
+MAX_UPLOAD_BYTES = upload.MAX_UPLOAD_BYTES  # the largest article file add_article accepts
 DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "var" / "index"
 

@@ -390,3 +390,19 @@ def test_real_model_filter_quotes_only_the_chosen_article(two_dir, tmp_path, rea
     assert all(q.article_id == FIRE for q in elsewhere.quotes + elsewhere.more)
     unfiltered = engine.ask("What did the Kremlin say about a nuclear response?")
     assert unfiltered.quotes[0].attribution.speaker == "Dmitry Peskov"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("nope.txt", "No article called 'nope.txt'; see /about for the list."),
+        (
+            "No article called 'x'; see /about for the list.",
+            "No article called 'x'; see /about for the list.",
+        ),
+        ("a\n  b", "No article called 'a b'; see /about for the list."),
+    ],
+)
+def test_unknown_article_message(given, message):
+    """The error reads the same whether built from a name or from a ready message."""
+    assert str(UnknownArticle(given)) == message
