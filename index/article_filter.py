@@ -24,7 +24,7 @@ from index.vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 #: Up to this many allowed rows, dense neighbours are computed exactly over those rows.
-EXACT_ROWS = 20_000
+EXACT_ROWS = 5_000
 #: A widened corpus-wide search never asks for more neighbours than this.
 MAX_WIDENED_K = 4_096
 

@@ -132,7 +132,10 @@ def prepare(filename: str, data: bytes) -> PreparedUpload:
         text = html_to_text(data, shown)
         data = text.encode("utf-8")
         name = stored
-    article = ingest.parse_article(name, data)  # needs >= 1 quotable paragraph
+    try:
+        article = ingest.parse_article(name, data)  # needs >= 1 quotable paragraph
+    except ArticleError as exc:  # named as uploaded, not as it would have been stored
+        raise ArticleError(shown, exc.reason) from None
     return PreparedUpload(name, data, article, converted)
 
 

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index import upload
 from index.errors import ArticleError
@@ -64,6 +66,8 @@ def test_bad_uploads_are_rejected_with_a_reason(filename, data, reason):
     with pytest.raises(ArticleError, match=reason) as caught:
         upload.prepare(filename, data)
     assert "\n" not in str(caught.value)
+    if filename.strip() and len(filename) < 60:  # the file is named as it was uploaded
+        assert caught.value.path == upload.shown_name(filename)
 
 
 @pytest.mark.parametrize("name", ["story.txt", "Story.MD", "page.html", "page.HTM", "a b.txt"])
@@ -155,3 +159,50 @@ def test_failed_write_leaves_the_folder_unchanged(tmp_path: Path, monkeypatch):
         upload.place(tmp_path, "story.md", GOOD)
     assert [p.name for p in tmp_path.iterdir()] == ["story.md"]
     assert (tmp_path / "story.md").read_bytes() == b"old text"
+
+
+PROSE = [
+    "<p>The council said the bridge would reopen on Friday.</p>",
+    "<p>“We are delighted,” said Mayor Ruth Kane.</p>",
+    "<h1>Bridge reopens</h1>",
+    "<title>Bridge | News</title>",
+    "<script>alert(1)</script>",
+    "<div>",
+    "</div>",
+    "<p>",
+    "&amp;",
+    "<!--",
+    "<![CDATA[",
+    "\x00",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(PROSE), st.text(max_size=10)), max_size=30),
+    suffix=st.sampled_from([".html", ".htm", ".txt", ".md"]),
+)
+def test_any_upload_is_prepared_or_refused_cleanly(parts, suffix):
+    """Whatever the bytes, an upload is either prepared (quotes are slices) or refused."""
+    data = "".join(parts).encode("utf-8", "surrogatepass")
+    error: ArticleError | None = None
+    try:
+        prepared = upload.prepare("fuzz" + suffix, data)
+    except ArticleError as exc:
+        error = exc
+    if error is not None:
+        assert error.reason
+        assert "\n" not in str(error)
+        return
+    text = prepared.data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    assert prepared.article.text == text
+    for sentence in prepared.article.sentences():
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_html_with_only_a_title_is_named_as_uploaded():
+    """An HTML page whose text is a title and a caption is refused under its own name."""
+    page = b"<html><body><article><h1>Just a headline</h1><p>Photo: Reuters</p></article></body>"
+    with pytest.raises(ArticleError, match=r"^headline\.html: ") as caught:
+        upload.prepare("headline.html", page)
+    assert caught.value.reason
