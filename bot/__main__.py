@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {ask,reindex,chat,run}``.
+"""Command line: ``python -m bot {ask,reindex,add,remove,speakers,quotes,chat,run}``.
 
 Logging is configured here, once. Every error the user can fix is printed as one line
 on stderr with a non-zero exit; nothing here can damage an index already built.
@@ -11,12 +11,14 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.render import render_text
 from bot.settings import Settings, SettingsError, configure_logging
 from index.engine import Engine
 from index.errors import EngineError
 from index.retrieval import validate_question
+from index.upload import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one or more questions in the terminal")
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
     ask.add_argument("--json", action="store_true", help="one JSON object per question, per line")
+    ask.add_argument("--article", metavar="ID", help="answer from this article only (id or title)")
     sub.add_parser("reindex", help="rebuild the index from ARTICLES_DIR")
+    add = sub.add_parser(
+        "add", help="add (or replace) an article file (.txt .md .html) and rebuild"
+    )
+    add.add_argument("file", metavar="FILE")
+    remove = sub.add_parser("remove", help="remove an article from ARTICLES_DIR and rebuild")
+    remove.add_argument("article", metavar="ARTICLE")
+    speakers = sub.add_parser("speakers", help="list everyone the articles quote or cite")
+    speakers.add_argument("--article", metavar="ID", help="only this article's sources")
+    quotes = sub.add_parser("quotes", help="everything one source said, verbatim, in order")
+    quotes.add_argument("speaker", metavar="SPEAKER")
+    quotes.add_argument("--article", metavar="ID", help="only in this article")
     sub.add_parser("chat", help="ask questions interactively in the terminal")
     sub.add_parser("run", help="start the Discord bot (or the terminal chat with no token)")
     return parser
@@ -44,11 +58,11 @@ def _fail(message: str, code: int = EXIT_ERROR) -> int:
     return code
 
 
-def cmd_ask(engine: Engine, questions: list[str], as_json: bool) -> int:
+def cmd_ask(engine: Engine, questions: list[str], as_json: bool, article: str | None = None) -> int:
     for question in questions:  # validate all first: a bad one means no partial output
         validate_question(question)
     engine.start()
-    answers = engine.ask_many(questions)
+    answers = engine.ask_many(questions, None if article is None else [article] * len(questions))
     for answer in answers:
         if as_json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -63,6 +77,55 @@ def cmd_reindex(engine: Engine) -> int:
         f"indexed {report.articles} article(s): {report.paragraphs} paragraphs, "
         f"{report.sentences} sentences in {report.seconds:.2f} s"
     )
+    return 0
+
+
+def _print_report(verb: str, report) -> None:
+    print(
+        f"{verb}; indexed {report.articles} article(s): {report.paragraphs} paragraphs, "
+        f"{report.sentences} sentences in {report.seconds:.2f} s"
+    )
+
+
+def cmd_add(engine: Engine, file: str) -> int:
+    path = Path(file)
+    try:
+        if not path.is_file():
+            return _fail(f"{file}: no such file")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            return _fail(f"{path.name}: the file is too large (the limit is 2 MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(f"{file}: cannot read it ({exc.strerror or exc})")
+    engine.start(allow_stale=True)
+    report = engine.add_article(path.name, data)
+    _print_report(f"added {path.name}", report)
+    return 0
+
+
+def cmd_remove(engine: Engine, article: str) -> int:
+    engine.start(allow_stale=True)
+    report = engine.remove_article(article)
+    _print_report(f"removed {article}", report)
+    return 0
+
+
+def cmd_speakers(engine: Engine, article: str | None) -> int:
+    engine.start()
+    for speaker in engine.speakers(article):
+        role = f" ({speaker.roles[0]})" if speaker.roles else ""
+        where = ", ".join(article_id for article_id, _ in speaker.articles)
+        print(f"{speaker.sentences:3d}  {speaker.name}{role} — {where}")
+    return 0
+
+
+def cmd_quotes(engine: Engine, speaker: str, article: str | None) -> int:
+    engine.start()
+    quotes = engine.quotes_by(speaker, article)
+    if not quotes:
+        return _fail(f"no sentences attributed to '{speaker}'; see `python -m bot speakers`")
+    for quote in quotes:
+        print(f"“{quote.text}”\n   ({quote.article_title}, paragraph {quote.paragraph})")
     return 0
 
 
@@ -120,9 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = Engine(settings.engine)
     try:
         if args.command == "ask":
-            return cmd_ask(engine, args.questions, args.json)
+            return cmd_ask(engine, args.questions, args.json, args.article)
         if args.command == "reindex":
             return cmd_reindex(engine)
+        if args.command == "add":
+            return cmd_add(engine, args.file)
+        if args.command == "remove":
+            return cmd_remove(engine, args.article)
+        if args.command == "speakers":
+            return cmd_speakers(engine, args.article)
+        if args.command == "quotes":
+            return cmd_quotes(engine, args.speaker, args.article)
         if args.command == "chat":
             return cmd_chat(engine)
         return cmd_run(engine, settings)

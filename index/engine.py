@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import ingest, store
+from index import ingest, store, upload
+from index.article_filter import FilteredRetriever
+from index.catalog import ArticleTable
 from index.embeddings import BUNDLED, Encoder, load_encoder
 from index.errors import (
     ArticleError,
@@ -24,11 +26,13 @@ from index.errors import (
     NotReady,
     ReindexInProgress,
 )
-from index.models import Answer, IndexInfo
-from index.retrieval import RetrievalConfig, Retriever
+from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
+from index.retrieval import RetrievalConfig, Retriever, validate_question
+from index.speakers import SpeakerTable
 
 log = logging.getLogger(__name__)
 
+MAX_UPLOAD_BYTES = upload.MAX_UPLOAD_BYTES  # the largest article file add_article accepts
 DEFAULT_ARTICLES_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "var" / "index"
 
@@ -54,6 +58,40 @@ class ReindexReport:
     seconds: float
 
 
+class _ReindexLock:
+    """The one-rebuild-at-a-time lock, re-entrant for its holder.
+
+    ``add_article`` and ``remove_article`` hold it around "change ARTICLES_DIR, rebuild,
+    or put the file back", and call ``reindex`` inside; any other thread is refused.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not self._lock.acquire(blocking):
+            return False
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return self._depth > 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """Per-index lookups (articles, speakers), built on first use for one live index."""
+
+    index: store.SearchIndex
+    articles: ArticleTable
+    speakers: SpeakerTable | None = None
+
+
 @dataclass
 class Engine:
     """Facade over ingest, index and retrieval; the only object the bot talks to."""
@@ -62,7 +100,8 @@ class Engine:
     encoder_factory: Callable[[str], Encoder] | None = None  # tests inject a fake
     _encoder: Encoder | None = field(default=None, init=False)
     _retriever: Retriever | None = field(default=None, init=False)
-    _reindex_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _reindex_lock: _ReindexLock = field(default_factory=lambda: _ReindexLock(), init=False)
+    _tables: _Tables | None = field(default=None, init=False)
 
     # ---------------------------------------------------------------- lifecycle
     @property
@@ -153,10 +192,16 @@ class Engine:
             raise NotReady("The index is still loading; try again in a moment.")
         return retriever
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, article: str | None = None) -> Answer:
+        if article is not None:
+            return self.ask_in([question], [article])[0]
         return self._live().ask(question)
 
-    def ask_many(self, questions: list[str]) -> list[Answer]:
+    def ask_many(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Answer]:
+        if articles is not None and any(a is not None for a in articles):
+            return self.ask_in(questions, articles)
         return self._live().ask_many(questions)
 
     def info(self) -> IndexInfo:
@@ -165,3 +210,156 @@ class Engine:
     @property
     def search_index(self) -> store.SearchIndex:
         return self._live().index
+
+    # ---------------------------------------------------------------- articles
+    def _article_table(self, index: store.SearchIndex | None = None) -> ArticleTable:
+        index = index if index is not None else self._live().index
+        tables = self._tables
+        if tables is None or tables.index is not index:
+            tables = _Tables(index, ArticleTable(index))
+            self._tables = tables
+        return tables.articles
+
+    def _speaker_table(self) -> SpeakerTable:
+        index = self._live().index
+        articles = self._article_table(index)
+        tables = self._tables
+        if tables is not None and tables.index is index and tables.speakers is not None:
+            return tables.speakers
+        speakers = SpeakerTable(index, articles)
+        self._tables = _Tables(index, articles, speakers)
+        return speakers
+
+    def articles(self) -> list[ArticleSummary]:
+        """Every indexed article, in index order."""
+        return list(self._article_table().summaries)
+
+    def match_articles(self, prefix: str, limit: int = 25) -> list[ArticleSummary]:
+        """Articles whose title or id matches what the user has typed so far."""
+        return self._article_table().match(prefix, limit)
+
+    def paragraph(self, article: str, number: int) -> Paragraph:
+        """Paragraph ``number`` (1-based block) of an article."""
+        table = self._article_table()
+        found = table.index.articles[table.resolve(article)]
+        if not isinstance(number, int) or not 1 <= number <= len(found.paragraphs):
+            raise ArticleError(
+                found.id, f"has no paragraph {number} (it has {len(found.paragraphs)})"
+            )
+        return found.paragraph(number)
+
+    def _filtered(self, retriever: Retriever, article: int) -> FilteredRetriever:
+        table = self._article_table(retriever.index)
+        return FilteredRetriever(
+            retriever.index,
+            retriever.encoder,
+            retriever.config,
+            table.sentence_rows[article],
+            table.paragraph_rows[article],
+        )
+
+    def ask_in(self, questions: list[str], articles: list[str | None]) -> list[Answer]:
+        """Answer ``questions[i]`` from ``articles[i]`` only (None: from every article)."""
+        if len(articles) != len(questions):
+            raise ValueError("one article (or None) per question is needed")
+        retriever = self._live()
+        table = self._article_table(retriever.index)
+        chosen = [None if a is None else table.resolve(a) for a in articles]
+        for question in questions:  # all checked before any work
+            validate_question(question)
+        groups: dict[int | None, list[int]] = {}
+        for i, article in enumerate(chosen):
+            groups.setdefault(article, []).append(i)
+        answers: list[Answer | None] = [None] * len(questions)
+        for article, positions in groups.items():
+            asker = retriever if article is None else self._filtered(retriever, article)
+            for i, answer in zip(
+                positions, asker.ask_many([questions[i] for i in positions]), strict=True
+            ):
+                answers[i] = answer
+        return [a for a in answers if a is not None]
+
+    # ---------------------------------------------------------------- speakers
+    def speakers(self, article: str | None = None) -> list[SpeakerSummary]:
+        """Every quoted or cited source (of one article), most sentences first."""
+        table = self._speaker_table()
+        return table.speakers(None if article is None else table.articles.resolve(article))
+
+    def match_speakers(self, prefix: str, limit: int = 25) -> list[SpeakerSummary]:
+        """Speakers whose name matches what the user has typed so far."""
+        return self._speaker_table().match(prefix, limit)
+
+    def quotes_by(self, speaker: str, article: str | None = None) -> list[Quote]:
+        """Every quotable sentence attributed to ``speaker``, in article order."""
+        table = self._speaker_table()
+        chosen = None if article is None else table.articles.resolve(article)
+        return table.quotes(speaker, chosen)
+
+    # ---------------------------------------------------------------- ingest
+    def _hold_reindex_lock(self) -> None:
+        if not self._reindex_lock.acquire(blocking=False):
+            raise ReindexInProgress("A reindex is already running; try again when it finishes.")
+
+    def add_article(self, filename: str, data: bytes) -> ReindexReport:
+        """Validate an uploaded article, store it in ARTICLES_DIR and rebuild.
+
+        A bad file raises ``ArticleError`` before anything is written. If the rebuild
+        fails, ARTICLES_DIR is put back exactly as it was and the error re-raised; the
+        live index is untouched.
+        """
+        self._live()  # not before start(): a start still loading would swap the old index in
+        prepared = upload.prepare(filename, data)
+        articles_dir = self.config.articles_dir
+        if not articles_dir.is_dir():
+            raise CorpusError(f"ARTICLES_DIR {articles_dir} does not exist or is not a directory")
+        self._hold_reindex_lock()
+        try:
+            try:
+                placed = upload.place(articles_dir, prepared.name, prepared.data)
+            except OSError as exc:
+                raise ArticleError(
+                    prepared.name, f"cannot write it to ARTICLES_DIR ({exc.strerror or exc})"
+                ) from exc
+            try:
+                report = self.reindex()
+            except BaseException:
+                placed.rollback()
+                log.warning("adding %s failed; ARTICLES_DIR restored", prepared.name)
+                raise
+            placed.commit()
+            log.info("added article %s (%s)", prepared.name, prepared.article.title)
+            return report
+        finally:
+            self._reindex_lock.release()
+
+    def remove_article(self, article: str) -> ReindexReport:
+        """Delete an article's file from ARTICLES_DIR and rebuild (restored on failure)."""
+        table = self._article_table()
+        found = table.index.articles[table.resolve(article)]
+        self._hold_reindex_lock()
+        try:
+            files = ingest.discover(self.config.articles_dir)
+            path = self.config.articles_dir / found.id
+            if not any(f.name == found.id for f in files):
+                return self.reindex()  # already gone from disk: the rebuild drops it
+            if len(files) == 1:
+                raise CorpusError(
+                    f"Cannot remove {found.id}: ARTICLES_DIR must keep at least one article."
+                )
+            try:
+                placed = upload.take_out(path)
+            except OSError as exc:
+                raise ArticleError(
+                    found.id, f"cannot remove it from ARTICLES_DIR ({exc.strerror or exc})"
+                ) from exc
+            try:
+                report = self.reindex()
+            except BaseException:
+                placed.rollback()
+                log.warning("removing %s failed; ARTICLES_DIR restored", found.id)
+                raise
+            placed.commit()
+            log.info("removed article %s", found.id)
+            return report
+        finally:
+            self._reindex_lock.release()

@@ -45,3 +45,23 @@ class ReindexInProgress(EngineError):
 
 class NotReady(EngineError):
     """The engine has no index loaded yet."""
+
+
+class UnknownArticle(EngineError):
+    """No indexed article has that id (file name) or title.
+
+    Built from the name asked for (``UnknownArticle("x.txt")``); a ready message that
+    already starts "No article called" is kept as it is.
+    """
+
+    PREFIX = "No article called"
+
+    def __init__(self, article: str) -> None:
+        text = str(article)
+        if text.startswith(self.PREFIX):
+            super().__init__(text)
+        else:
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= 80 else shown[:79] + "…"
+            super().__init__(f"{self.PREFIX} '{shown}'; see /about for the list.")
+        self.article = article

@@ -143,3 +143,23 @@ class IndexInfo:
     dimension: int
     built_at: str
     build_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerSummary:
+    """A source the indexed articles quote or cite, for /speakers and autocomplete."""
+
+    name: str  # canonical speaker as in Attribution.speaker
+    roles: tuple[str, ...]  # distinct roles seen, most frequent first (may be empty)
+    articles: tuple[tuple[str, str], ...]  # (article_id, article_title) where they are cited
+    sentences: int  # number of quotable sentences attributed to them
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One indexed article, for /about and autocomplete."""
+
+    id: str
+    title: str
+    paragraphs: int  # quotable (body) paragraphs
+    sentences: int  # indexed, quotable sentences
