@@ -1,9 +1,15 @@
 """The Discord client: slash commands, direct messages and mentions, on top of the engine.
 
 ``python -m bot run`` calls :func:`run_bot`. The client follows discord.py's
-``examples/app_commands/basic.py``: a ``discord.Client`` subclass with a
-``CommandTree`` built in ``__init__``, and a ``setup_hook`` that loads the engine (in a
-worker thread) and syncs the commands, to ``DEV_GUILD_ID`` when set, otherwise globally.
+``examples/app_commands/basic.py``: a client subclass with a ``CommandTree`` built in
+``__init__``, and a ``setup_hook`` that loads the engine (in a worker thread) and syncs the
+commands, to ``DEV_GUILD_ID`` when set, otherwise globally.
+
+It is an ``AutoShardedClient`` (Discord requires sharding from 2,500 servers): with no
+``SHARD_COUNT`` it asks Discord how many shards to run and runs them all; with
+``SHARD_COUNT`` and ``SHARD_IDS`` several processes each serve some shards of one bot. Only
+the process owning shard 0 syncs the commands (Discord also sends every DM there), and each
+process watches ``INDEX_DIR`` so that a ``/reindex`` in one reaches all of them.
 
 Only non-privileged intents are used: slash commands need none, and Discord delivers the
 content of direct messages and of messages that mention the bot without the
@@ -115,7 +121,7 @@ class QuoteTree(app_commands.CommandTree["QuoteBot"]):
             await super()._call(interaction)
 
 
-class QuoteBot(discord.Client):
+class QuoteBot(discord.AutoShardedClient):
     """Answers questions about the indexed articles in Discord."""
 
     def __init__(
@@ -133,6 +139,10 @@ class QuoteBot(discord.Client):
     ) -> None:
         options.setdefault("intents", build_intents())
         options.setdefault("allowed_mentions", NO_MENTIONS)
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(**options)
         self.engine = engine
         self.settings = settings
@@ -148,6 +158,7 @@ class QuoteBot(discord.Client):
         self.tree.error(self.on_app_command_error)
         register_commands(self)
         self.synced: list[app_commands.AppCommand] = []
+        self._index_watch: asyncio.Task[None] | None = None
 
     @property
     def top_k(self) -> int:
@@ -162,7 +173,39 @@ class QuoteBot(discord.Client):
             log.info("loading the index and the embedding model…")
             await asyncio.to_thread(self.engine.start, allow_stale=True)
             log.info("engine ready in %.1f s", time.perf_counter() - started)
-        await self.sync_commands()
+        self.start_index_watch()
+        if self.settings.syncs_commands:
+            await self.sync_commands()
+        else:
+            log.info(
+                "not syncing commands: this process serves shards %s; the one serving shard 0 "
+                "syncs them",
+                ",".join(map(str, self.settings.shard_ids or ())),
+            )
+
+    def start_index_watch(self) -> None:
+        """Check INDEX_DIR every ``INDEX_WATCH_SECONDS`` for a build another process
+        published (its ``/reindex``), and serve it (see ``Engine.refresh``)."""
+        every = self.settings.index_watch_seconds
+        refresh = getattr(self.engine, "refresh", None)
+        if every <= 0 or not callable(refresh) or self._index_watch is not None:
+            return
+        self._index_watch = asyncio.create_task(self._watch_index(every), name="index-watch")
+
+    async def _watch_index(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await asyncio.to_thread(self.engine.refresh)
+            except Exception:
+                log.exception("unexpected error checking INDEX_DIR for a new build")
+
+    async def stop_index_watch(self) -> None:
+        task, self._index_watch = self._index_watch, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.dev_guild_id
@@ -194,7 +237,14 @@ class QuoteBot(discord.Client):
         user = self.user
         if user is None:
             return
-        log.info("connected as %s (id %s) in %d server(s)", user, user.id, len(self.guilds))
+        log.info(
+            "connected as %s (id %s) in %d server(s), shard(s) %s of %s",
+            user,
+            user.id,
+            len(self.guilds),
+            ",".join(str(shard_id) for shard_id in sorted(self.shards)),
+            self.shard_count,
+        )
         log.info(
             "invite link: %s",
             discord.utils.oauth_url(
@@ -210,6 +260,7 @@ class QuoteBot(discord.Client):
         if self._drained is None:
             self._drained = asyncio.ensure_future(self._drain())
         await self._drained
+        await self.stop_index_watch()
         await super().close()
         self.answers.close()
 
@@ -511,7 +562,13 @@ def run_bot(settings: Settings, engine: Engine) -> int:
 def _run(settings: Settings, engine: Engine, token: str) -> int:
     apply_endpoint_overrides()
     where = f"DEV_GUILD_ID {settings.dev_guild_id}" if settings.dev_guild_id else "all servers"
-    log.info("starting the Discord bot (commands for %s)", where)
+    if settings.shard_ids is not None:
+        shards = f"shards {','.join(map(str, settings.shard_ids))} of {settings.shard_count}"
+    elif settings.shard_count is not None:
+        shards = f"all {settings.shard_count} shards"
+    else:
+        shards = "the shard count Discord recommends"
+    log.info("starting the Discord bot (commands for %s; %s)", where, shards)
     bot = QuoteBot(engine, settings)
     try:
         asyncio.run(serve(bot, token))

@@ -17,6 +17,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TOP_K = 10
 MAX_RATE_LIMIT_QUESTIONS = 1000
 MAX_RATE_LIMIT_SECONDS = 86_400
+MAX_SHARD_COUNT = 10_000
+MAX_INDEX_WATCH_SECONDS = 3600
 
 
 class SettingsError(Exception):
@@ -42,6 +44,18 @@ class Settings:
     log_level: str = "INFO"
     rate_limit_questions: int = 5
     rate_limit_seconds: int = 30
+    #: Total shards across every process (None: ask Discord, GET /gateway/bot).
+    shard_count: int | None = None
+    #: The shards this process serves (None: all of them, 0 .. shard_count - 1).
+    shard_ids: tuple[int, ...] | None = None
+    #: How often to check INDEX_DIR for a build another process published (0: never).
+    index_watch_seconds: float = 5.0
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process registers the slash commands: the one that owns shard 0
+        (every process serving all shards does), so that several processes never race."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     @property
     def engine(self) -> EngineConfig:
@@ -101,6 +115,23 @@ class Settings:
         rate_seconds = whole_number(
             get, "RATE_LIMIT_SECONDS", 30, 1, MAX_RATE_LIMIT_SECONDS, problems
         )
+        shard_count: int | None = None
+        if get("SHARD_COUNT"):
+            shard_count = whole_number(
+                get, "SHARD_COUNT", 0, 1, MAX_SHARD_COUNT, problems, " (total shards)"
+            )
+            shard_count = shard_count or None
+        shard_ids: tuple[int, ...] | None = None
+        if get("SHARD_IDS"):
+            if not get("SHARD_COUNT"):
+                problems.append(
+                    "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of "
+                    "shards across all processes (the same value in each)"
+                )
+            shard_ids = parse_shard_ids(get("SHARD_IDS"), shard_count, problems)
+        watch_seconds = whole_number(
+            get, "INDEX_WATCH_SECONDS", 5, 0, MAX_INDEX_WATCH_SECONDS, problems, " (0: off)"
+        )
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
@@ -127,7 +158,41 @@ class Settings:
             log_level=level,
             rate_limit_questions=rate_questions,
             rate_limit_seconds=rate_seconds,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+            index_watch_seconds=float(watch_seconds),
         )
+
+
+def parse_shard_ids(text: str, shard_count: int | None, problems: list[str]) -> tuple[int, ...]:
+    """``SHARD_IDS`` ("0-3,6": ids and inclusive ranges) as sorted unique ids. Each id must
+    be below ``shard_count``; without a valid count only the syntax is checked (and nothing
+    is returned: the caller reports the missing count)."""
+    ids: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        low_text, dash, high_text = (s.strip() for s in part.partition("-"))
+        if not dash:
+            high_text = low_text
+        if not all(t.isascii() and t.isdigit() and len(t) <= 9 for t in (low_text, high_text)) or (
+            int(low_text) > int(high_text)
+        ):
+            shown = part if len(part) <= 20 else part[:20] + "…"
+            problems.append(
+                f"SHARD_IDS: {shown!r} is not a shard id or a range like 0-3 "
+                "(write e.g. SHARD_IDS=0-3,6)"
+            )
+            continue
+        low, high = int(low_text), int(high_text)
+        if shard_count is None:
+            continue
+        if high >= shard_count:
+            problems.append(
+                f"SHARD_IDS: shard {high} does not exist with SHARD_COUNT={shard_count} "
+                f"(shard ids run from 0 to {shard_count - 1})"
+            )
+            continue
+        ids.update(range(low, high + 1))
+    return tuple(sorted(ids))
 
 
 def whole_number(

@@ -102,6 +102,7 @@ class Engine:
     _retriever: Retriever | None = field(default=None, init=False)
     _reindex_lock: _ReindexLock = field(default_factory=lambda: _ReindexLock(), init=False)
     _tables: _Tables | None = field(default=None, init=False)
+    _refresh_problem: str | None = field(default=None, init=False)
 
     # ---------------------------------------------------------------- lifecycle
     @property
@@ -181,6 +182,51 @@ class Engine:
     @property
     def reindexing(self) -> bool:
         return self._reindex_lock.locked()
+
+    def refresh(self) -> bool:
+        """Serve the build ``CURRENT`` names if another process published a new one.
+
+        Several processes (shards of one bot) share INDEX_DIR: a rebuild in one of them
+        saves a new build and points ``CURRENT`` at it; the others call this now and then.
+        When ``CURRENT`` names a build other than the live one, that build is loaded
+        (checksums and model verified as on start; ``CURRENT`` wins, as the last one
+        published) and swapped in. A no-op when nothing changed, before ``start`` and while
+        this process rebuilds. Never raises: a missing, half-written or damaged build is
+        logged (once per problem) and the live index keeps serving. True if it swapped.
+        """
+        live = self._retriever
+        if live is None or self.reindexing:
+            return False
+        try:
+            build = store.current_build(self.config.index_dir).name
+            if build == live.index.build:
+                self._refresh_problem = None
+                return False
+            encoder = self.encoder
+            model = getattr(encoder, "fingerprint", encoder.name)
+            index = store.load(self.config.index_dir, model=model, articles=None)
+        except Exception as exc:  # never let a bad build stop the live index
+            problem = f"{type(exc).__name__}: {exc}"
+            if problem != self._refresh_problem:
+                self._refresh_problem = problem
+                log.warning(
+                    "not switching to the index build in %s (%s); still serving %s",
+                    self.config.index_dir,
+                    exc,
+                    live.index.build or "the index loaded at start",
+                )
+            return False
+        if self._retriever is not live or self.reindexing:
+            return False  # rebuilt here meanwhile; CURRENT is compared again next time
+        self._swap(index)
+        self._refresh_problem = None
+        log.info(
+            "switched to index build %s published by another process (%d articles, %d sentences)",
+            index.build,
+            len(index.articles),
+            len(index.sentence_refs),
+        )
+        return True
 
     def _swap(self, index: store.SearchIndex) -> None:
         self._retriever = Retriever(index, self.encoder, RetrievalConfig(top_k=self.config.top_k))

@@ -82,6 +82,9 @@ class SearchIndex:
     model: str
     built_at: str
     build_seconds: float
+    #: The build folder's name in INDEX_DIR once saved or loaded ("" before): lets a
+    #: process tell whether ``CURRENT`` names another build (published by another process).
+    build: str = ""
     # derived tables, rebuilt in memory on load (cheap next to embedding)
     sentence_lexical: LexicalIndex = field(init=False)
     paragraph_lexical: LexicalIndex = field(init=False)
@@ -257,6 +260,7 @@ def _save(index: SearchIndex, index_dir: Path) -> Path:
         tmp.rename(index_dir / name)
         final = index_dir / name
         _write_pointer(index_dir, name)
+        index.build = name
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         if final is not None:  # renamed, but CURRENT does not name it: an orphan
@@ -374,4 +378,5 @@ def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> Sea
         model=manifest["model"],
         built_at=manifest.get("built_at", ""),
         build_seconds=float(manifest.get("build_seconds", 0.0)),
+        build=build_dir.name,
     )

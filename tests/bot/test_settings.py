@@ -74,3 +74,49 @@ def test_env_file_under_environment(tmp_path: Path):
     settings = Settings.load(env_file, environ={"TOP_K": "6"})
     assert settings.top_k == 6
     assert settings.dev_guild_id == 7
+
+
+@pytest.mark.parametrize(
+    ("env", "count", "ids", "syncs"),
+    [
+        ({}, None, None, True),
+        ({"SHARD_COUNT": "4"}, 4, None, True),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-1"}, 4, (0, 1), True),
+        ({"SHARD_COUNT": "8", "SHARD_IDS": "6, 2-3,3"}, 8, (2, 3, 6), False),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1"}, 2, (1,), False),
+    ],
+)
+def test_shard_settings_parsed(env, count, ids, syncs):
+    """SHARD_COUNT and SHARD_IDS (ids and ranges) are read; only shard 0's owner syncs."""
+    settings = Settings.from_mapping(env)
+    assert settings.shard_count == count
+    assert settings.shard_ids == ids
+    assert settings.syncs_commands is syncs
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT must be a whole number from 1"),
+        ({"SHARD_COUNT": "two"}, "SHARD_COUNT must be a whole number from 1"),
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "shard 2 does not exist with SHARD_COUNT=2"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-9"}, "shard 9 does not exist with SHARD_COUNT=4"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "'3-1' is not a shard id or a range"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "a,1"}, "'a' is not a shard id or a range"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0,,1"}, "'' is not a shard id or a range"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "-1"}, "'-1' is not a shard id or a range"),
+        ({"INDEX_WATCH_SECONDS": "-1"}, "INDEX_WATCH_SECONDS must be a whole number from 0"),
+    ],
+)
+def test_bad_shard_settings_are_explained(env, message):
+    """A bad SHARD_COUNT / SHARD_IDS / INDEX_WATCH_SECONDS gets one clear message."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_mapping(env)
+    assert message in str(caught.value)
+
+
+def test_index_watch_seconds():
+    """INDEX_WATCH_SECONDS defaults to 5 and 0 turns the watcher off."""
+    assert Settings.from_mapping({}).index_watch_seconds == 5
+    assert Settings.from_mapping({"INDEX_WATCH_SECONDS": "0"}).index_watch_seconds == 0

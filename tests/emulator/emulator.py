@@ -1547,17 +1547,28 @@ class DiscordEmulator:
 
     # ================================================================== readiness / gateway
 
-    async def wait_until_ready(self, timeout: float = 10.0, *, shards: int | None = None) -> None:  # noqa: ASYNC109
+    async def wait_until_ready(
+        self,
+        timeout: float = 10.0,  # noqa: ASYNC109
+        *,
+        shards: int | None = None,
+        shard_ids: Iterable[int] | None = None,
+    ) -> None:
         """Wait until the bot has IDENTIFYed and received READY + its GUILD_CREATEs.
 
         For sharded clients, waits until every shard of the identified shard count (or
-        ``shards``) has a ready, connected session.
+        ``shards``) has a ready, connected session; with ``shard_ids`` (one process of
+        several, each serving some shards), only until those shards have one.
         """
+        wanted = None if shard_ids is None else set(shard_ids)
 
         def ready() -> bool:
             ready_shards = self.gateway.ready_shards()
             if not ready_shards:
                 return False
+            if wanted is not None:
+                have = {s[0] for s in ready_shards if s is not None and s[1] == (shards or s[1])}
+                return wanted <= have
             counts = {s[1] for s in ready_shards if s is not None}
             if not counts and shards is None:
                 return True

@@ -87,9 +87,10 @@ async def connected_client(
 ) -> AsyncIterator[ClientT]:
     """Run ``client.start(token)`` in a task, wait until it is ready, close it at exit.
 
-    Ready means the emulator sent READY + GUILD_CREATEs and discord.py dispatched
-    ``on_ready`` (which happens ``guild_ready_timeout`` after the last GUILD_CREATE, so
-    give the client a small one, e.g. ``guild_ready_timeout=0.05``). If the client dies
+    Ready means the emulator sent READY + GUILD_CREATEs (to the client's ``shard_ids`` only,
+    when it has some: one process of several) and discord.py dispatched ``on_ready``
+    (which happens ``guild_ready_timeout`` after the last GUILD_CREATE, so give the client
+    a small one, e.g. ``guild_ready_timeout=0.05``). If the client dies
     while starting (bad token, disallowed intents, an exception in ``setup_hook``), this
     raises with that exception as the cause.
     """
@@ -97,8 +98,15 @@ async def connected_client(
         client.start(token or emu.token), name="discord-client"
     )
     body_failed = False
+    # A client given shard_ids (one process of several) waits for its own shards only.
+    shard_ids = getattr(client, "shard_ids", None)
     try:
-        await _race(emu.wait_until_ready(timeout), task, "the emulator to see READY", timeout)
+        await _race(
+            emu.wait_until_ready(timeout, shard_ids=shard_ids),
+            task,
+            "the emulator to see READY",
+            timeout,
+        )
         await _race(client.wait_until_ready(), task, "discord.py on_ready", timeout)
         yield client
     except BaseException:

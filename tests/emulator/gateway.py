@@ -41,9 +41,13 @@ CLOSE_NOT_AUTHENTICATED = 4003
 CLOSE_AUTHENTICATION_FAILED = 4004
 CLOSE_ALREADY_AUTHENTICATED = 4005
 CLOSE_INVALID_SHARD = 4010
+CLOSE_SHARDING_REQUIRED = 4011
 CLOSE_INVALID_API_VERSION = 4012
 CLOSE_INVALID_INTENTS = 4013
 CLOSE_DISALLOWED_INTENTS = 4014
+
+#: Discord closes a session that would handle more guilds than this with 4011.
+MAX_GUILDS_PER_SESSION = 2500
 
 #: Transform applied per session to a dispatch payload; returning None skips the session.
 EventTransform = Callable[["GatewaySession", dict[str, Any]], "dict[str, Any] | None"]
@@ -133,6 +137,10 @@ class GatewaySession:
             return shard_id == 0
         return shard_of(guild_id, count) == shard_id
 
+    def received(self, event: str) -> list[dict[str, Any]]:
+        """The ``d`` of each ``event`` dispatched to this session (still in its buffer)."""
+        return [p["d"] for p in self.buffer if p["t"] == event]
+
     def push(self, event: str, data: dict[str, Any]) -> int:
         """Assign a sequence number, buffer for resume, and send if connected."""
         self.seq += 1
@@ -152,6 +160,9 @@ class GatewayServer:
         self.connections: set[GatewayConnection] = set()
         self.log: list[GatewayLogEntry] = []
         self.heartbeats = 0
+        #: Guilds one session may handle; more and IDENTIFY is closed with 4011, as Discord
+        #: does from 2,500 (tests lower it to exercise "sharding required").
+        self.max_guilds_per_session = MAX_GUILDS_PER_SESSION
         self._background: set[asyncio.Task[Any]] = set()
 
     # ------------------------------------------------------------------ helpers
@@ -355,6 +366,12 @@ class GatewayServer:
                 await conn.ws.close(code=CLOSE_INVALID_SHARD, message=b"Invalid shard")
                 return False
             shard = (raw[0], raw[1])
+        shard_id, shard_count = shard or (0, 1)
+        handled = sum(1 for g in self.emu.guild_list() if shard_of(g.id, shard_count) == shard_id)
+        if handled > self.max_guilds_per_session:
+            self._record("identify_rejected", None, shard=shard, guilds=handled)
+            await conn.ws.close(code=CLOSE_SHARDING_REQUIRED, message=b"Sharding required")
+            return False
         # A fresh IDENTIFY for the same shard supersedes older sessions.
         for old in self.live_sessions():
             if old.shard == shard and old.conn is None:
