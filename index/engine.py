@@ -82,6 +82,13 @@ class _ReindexLock:
     def locked(self) -> bool:
         return self._depth > 0
 
+    def __enter__(self) -> _ReindexLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
