@@ -17,6 +17,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TOP_K = 10
 MAX_RATE_LIMIT_QUESTIONS = 1000
 MAX_RATE_LIMIT_SECONDS = 86_400
+#: Where answers (for the buttons under them) and feedback are stored.
+DEFAULT_FEEDBACK_DB = DEFAULT_INDEX_DIR.parent / "feedback.sqlite3"
 
 
 class SettingsError(Exception):
@@ -42,6 +44,7 @@ class Settings:
     log_level: str = "INFO"
     rate_limit_questions: int = 5
     rate_limit_seconds: int = 30
+    feedback_db: Path = DEFAULT_FEEDBACK_DB
 
     @property
     def engine(self) -> EngineConfig:
@@ -113,6 +116,14 @@ class Settings:
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
         index_dir = Path(get("INDEX_DIR")).expanduser() if get("INDEX_DIR") else DEFAULT_INDEX_DIR
+        feedback_db = DEFAULT_FEEDBACK_DB
+        if get("FEEDBACK_DB"):
+            feedback_db = Path(get("FEEDBACK_DB")).expanduser()
+            if get("FEEDBACK_DB").endswith(("/", "\\")) or feedback_db.is_dir():
+                problems.append(
+                    f"FEEDBACK_DB must be a file path (e.g. var/feedback.sqlite3), not the "
+                    f"folder {get('FEEDBACK_DB')!r}"
+                )
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -127,6 +138,7 @@ class Settings:
             log_level=level,
             rate_limit_questions=rate_questions,
             rate_limit_seconds=rate_seconds,
+            feedback_db=feedback_db,
         )
 
 

@@ -32,11 +32,15 @@ async def test_commands_synced_with_options_and_permissions(
     assert len(emu.command_puts) == 1
     assert emu.command_puts[0].guild_id is None  # no DEV_GUILD_ID: one global sync
     names = {c["name"] for c in emu.registered_commands()}
-    assert names == {"ask", "about", "help", "reindex"}
+    assert names == {
+        *("ask", "about", "help", "reindex", "speakers", "quotes", "stats", "remove"),
+        "Ask the article",
+    }
 
     ask = emu.registered_command("ask")
     assert ask["default_member_permissions"] is None
-    question, private = ask["options"]
+    question, private, article = ask["options"]
+    assert (article["name"], article["autocomplete"]) == ("article", True)
     assert question["name"] == "question"
     assert question["type"] == 3
     assert question["required"] is True
