@@ -108,7 +108,8 @@ class QuoteTree(app_commands.CommandTree["QuoteBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if self.client.stopping:
-            await self.client.send_error(interaction, SHUTTING_DOWN)
+            if interaction.type is not discord.InteractionType.autocomplete:  # no messages
+                await self.client.send_error(interaction, SHUTTING_DOWN)
             return False
         return True
 

@@ -73,7 +73,7 @@ async def remember_answer(
             user_id=user_id,
             source=source,
             seconds=seconds,
-            page_size=bot.top_k,
+            page_size=page_size(answer, bot.top_k),
             article=article,
             guild_id=guild_id,
             channel_id=channel_id,
@@ -83,14 +83,19 @@ async def remember_answer(
         return None
 
 
+def page_size(answer: Answer, top_k: int) -> int:
+    """Quotes per page: as many as the answer shows first (so page 1 is the answer)."""
+    return len(answer.quotes) if answer.answered and answer.quotes else max(1, top_k)
+
+
 def view_for(answer_id: str | None, answer: Answer) -> discord.ui.View | None:
     """The buttons under a freshly sent answer (None when it was not saved)."""
     if answer_id is None:
         return None
     quotes = answer.quotes if answer.answered else ()
     total = len(answer.quotes) + len(answer.more) if answer.answered else 0
-    page_size = max(1, len(quotes))
-    pages = max(1, -(-total // page_size))
+    size = page_size(answer, 1)
+    pages = max(1, -(-total // size))
     return answer_view(answer_id, quotes, page=1, pages=pages)
 
 

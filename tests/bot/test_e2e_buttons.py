@@ -229,3 +229,17 @@ async def test_abstention_has_only_feedback_buttons(
     answer_id = answer_id_of(message)
     assert custom_ids(message) == [[f"qa:fb:{answer_id}:+", f"qa:fb:{answer_id}:-"]]
     assert newsroom_bot.live_stats.abstained == 1
+
+
+async def test_a_mention_reply_has_the_buttons(
+    emu: DiscordEmulator, world: World, newsroom_bot: QuoteBot, newsroom_engine: Any
+) -> None:
+    """A question asked by mentioning the bot gets the same buttons under its reply."""
+    said = await emu.send_channel_message(
+        world.channel_id, world.reader.id, question_with_pages(newsroom_engine), mention_bot=True
+    )
+    (reply,) = await emu.wait_for_messages(world.channel_id, after=said)
+    answer_id = answer_id_of(reply)
+    clicked = await emu.invoke_component(reply, f"qa:para:{answer_id}:1", user_id=world.admin.id)
+    assert (await clicked.reply()).ephemeral
+    assert emu.would_ping(reply) == set()

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from botkit import World
+from contract5 import has_contract
 from emulator import DiscordEmulator, InteractionResult
 
 from bot.client import QuoteBot
 from bot.features import MAX_UPLOAD_BYTES
+from index.engine import Engine
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +23,7 @@ FLOOD = (
     "“The barriers did exactly what they were built to do,” said Priya Nandakumar, the "
     "agency’s area manager. “Nobody in Ashby had water in their home.”\n"
 ).encode()
+ENGINE5 = has_contract(Engine)  # the real engine implements the issue-5 API
 REFUSED = "Only server administrators (or users listed in ADMIN_USER_IDS) can use /{}."
 
 
@@ -161,3 +164,24 @@ async def test_admin_removes_an_article_but_not_the_last(
     assert last.startswith("Nothing changed: ")
     assert "at least one" in last
     assert [a.id for a in newsroom_engine.articles()] == ["us-embassy-kyiv-closes.txt"]
+
+
+@pytest.mark.skipif(not ENGINE5, reason="HTML conversion is the engine5 branch's add_article")
+async def test_an_html_upload_is_stored_as_markdown(
+    emu: DiscordEmulator,
+    world: World,
+    newsroom_bot: QuoteBot,
+    newsroom_engine: Any,
+    newsroom_dir: Path,
+) -> None:
+    """An .html article is converted by the engine and indexed (stored as <stem>.md)."""
+    html = (
+        "<html><head><title>Flood barriers hold in Ashby</title></head><body><article>"
+        "<h1>Flood barriers hold in Ashby</h1>"
+        "<p>The River Lune peaked at 5.2 metres on Sunday, the Environment Agency said.</p>"
+        "<p>“The barriers did exactly what they were built to do,” said Priya Nandakumar, the "
+        "agency’s area manager.</p></article></body></html>"
+    ).encode()
+    result = await upload(emu, world, "ashby.html", html)
+    assert "reindexed: 3 article(s)" in (await result.reply()).content
+    assert "ashby.md" in snapshot(newsroom_dir)

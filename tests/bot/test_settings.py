@@ -74,3 +74,12 @@ def test_env_file_under_environment(tmp_path: Path):
     settings = Settings.load(env_file, environ={"TOP_K": "6"})
     assert settings.top_k == 6
     assert settings.dev_guild_id == 7
+
+
+def test_feedback_db_default_and_override(tmp_path: Path):
+    """FEEDBACK_DB defaults to var/feedback.sqlite3; a folder instead of a file is refused."""
+    assert Settings.from_mapping({}).feedback_db.parts[-2:] == ("var", "feedback.sqlite3")
+    chosen = Settings.from_mapping({"FEEDBACK_DB": str(tmp_path / "fb.sqlite3")})
+    assert chosen.feedback_db == tmp_path / "fb.sqlite3"
+    with pytest.raises(SettingsError, match="FEEDBACK_DB must be a file path"):
+        Settings.from_mapping({"FEEDBACK_DB": str(tmp_path)})
