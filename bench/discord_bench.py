@@ -114,7 +114,9 @@ async def run_level(
         for user in users:
             emu.add_member(guild.id, user.id)
         # no per-user rate limit: each simulated user asks far more than a person would
-        settings = Settings(discord_token=None, rate_limit_questions=0)
+        # answers are saved (for their buttons) in a throwaway FEEDBACK_DB, as in production
+        feedback_db = Path(engine.config.index_dir) / f"feedback-{mode}-{concurrency}.sqlite3"
+        settings = Settings(discord_token=None, rate_limit_questions=0, feedback_db=feedback_db)
         bot = QuoteBot(engine, settings, guild_ready_timeout=0.05)
         async with connected_client(emu, bot):
             await warm_up(emu, users[0].id, guild.id)

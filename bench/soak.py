@@ -382,6 +382,7 @@ async def bot_subprocess(emu: DiscordEmulator, workdir: Path) -> AsyncIterator[p
         "DISCORD_API_BASE": emu.api_base,
         "DISCORD_GATEWAY_URL": emu.gateway_url,
         "INDEX_DIR": str(workdir / "index"),
+        "FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
         "ARTICLES_DIR": str(ROOT / "data" / "articles"),
         "ADMIN_USER_IDS": "",
         "DEV_GUILD_ID": "",
@@ -419,7 +420,7 @@ async def bot_in_process(emu: DiscordEmulator, workdir: Path) -> AsyncIterator[p
 
     engine = Engine(EngineConfig(articles_dir=DEFAULT_ARTICLES_DIR, index_dir=workdir / "index"))
     await asyncio.to_thread(engine.start, allow_stale=True)
-    settings = Settings(rate_limit_questions=0)
+    settings = Settings(rate_limit_questions=0, feedback_db=workdir / "feedback.sqlite3")
     bot = QuoteBot(engine, settings, guild_ready_timeout=0.05)
     async with connected_client(emu, bot):
         yield psutil.Process()

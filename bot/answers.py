@@ -56,9 +56,16 @@ class Ticket:
 
 
 class AnswerEngine(Protocol):
+    """What the service needs; ``article`` (an article id or title) is only passed when a
+    question is limited to one article, so engines without the filter keep working."""
+
     def ask(self, question: str) -> Answer: ...
 
     def ask_many(self, questions: list[str]) -> list[Answer]: ...
+
+
+#: A queued question: its text, its article filter (or None) and where its answer goes.
+Job = tuple[str, "str | None", "asyncio.Future[Answer]"]
 
 
 class AnswerService:
@@ -79,7 +86,7 @@ class AnswerService:
         self.max_batch = max_batch
         self.max_pending = max_pending
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="answers")
-        self._queue: deque[tuple[str, asyncio.Future[Answer]]] = deque()
+        self._queue: deque[Job] = deque()
         self._running = 0
         self._closed = False
         self._in_batches = 0  # questions in the batches running now
@@ -101,12 +108,15 @@ class AnswerService:
         ahead = len(self._queue) if ahead is None else ahead
         return (self._in_batches + ahead + 1) * self.seconds_per_question / self.workers
 
-    async def ask(self, question: str) -> Answer:
+    async def ask(self, question: str, article: str | None = None) -> Answer:
         """Answer one question; raises ``InvalidQuestion`` at once for a bad one."""
-        return await self.submit(question)
+        return await self.submit(question, article)
 
-    def submit(self, question: str) -> Ticket:
+    def submit(self, question: str, article: str | None = None) -> Ticket:
         """Queue one question (from the event loop) and return its :class:`Ticket`.
+
+        With ``article``, only that article's sentences may be quoted (an unknown article
+        fails the ticket with the engine's ``UnknownArticle``).
 
         Raises ``InvalidQuestion`` at once for a bad question, and :class:`Busy` when
         shutting down or when ``max_pending`` questions are already waiting.
@@ -123,7 +133,7 @@ class AnswerService:
             )
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
-        self._queue.append((question, future))
+        self._queue.append((question, article, future))
         self.peak_pending = max(self.peak_pending, len(self._queue))
         wait = self.estimated_wait(ahead)
         self._dispatch(loop)
@@ -131,36 +141,48 @@ class AnswerService:
 
     def _dispatch(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._running < self.workers and self._queue and not self._closed:
-            batch: list[tuple[str, asyncio.Future[Answer]]] = []
+            batch: list[Job] = []
             while self._queue and len(batch) < self.max_batch:
-                question, future = self._queue.popleft()
+                question, article, future = self._queue.popleft()
                 if not future.done():  # skip questions whose asker went away
-                    batch.append((question, future))
+                    batch.append((question, article, future))
             if not batch:
                 continue
             self._running += 1
             self._in_batches += len(batch)
-            job = loop.run_in_executor(self._executor, self._timed, [q for q, _ in batch])
+            job = loop.run_in_executor(
+                self._executor, self._timed, [q for q, _, _ in batch], [a for _, a, _ in batch]
+            )
             job.add_done_callback(functools.partial(self._finished, loop, batch))
 
-    def _timed(self, questions: list[str]) -> tuple[list[Outcome], float]:
+    def _timed(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> tuple[list[Outcome], float]:
         """Worker thread: the outcomes and the seconds they took (timed here, so a busy
         event loop does not inflate the measure)."""
         started = time.perf_counter()
-        outcomes = self._answer(questions)
+        outcomes = self._answer(questions, articles)
         return outcomes, time.perf_counter() - started
 
-    def _answer(self, questions: list[str]) -> list[Outcome]:
+    def _answer(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Outcome]:
         """Worker thread: one batched call; on failure, one call per question."""
+        filtered = articles is not None and any(a is not None for a in articles)
         try:
+            if filtered:
+                return list(self.engine.ask_many(questions, articles))  # type: ignore[call-arg]
             return list(self.engine.ask_many(questions))
         except Exception as exc:
             if len(questions) == 1:
                 return [exc]
         outcomes: list[Outcome] = []
-        for question in questions:
+        for question, article in zip(questions, articles or [None] * len(questions), strict=True):
             try:
-                outcomes.append(self.engine.ask(question))
+                if article is None:
+                    outcomes.append(self.engine.ask(question))
+                else:
+                    outcomes.append(self.engine.ask(question, article))  # type: ignore[call-arg]
             except Exception as exc:
                 outcomes.append(exc)
         return outcomes
@@ -168,7 +190,7 @@ class AnswerService:
     def _finished(
         self,
         loop: asyncio.AbstractEventLoop,
-        batch: list[tuple[str, asyncio.Future[Answer]]],
+        batch: list[Job],
         job: asyncio.Future[tuple[list[Outcome], float]],
     ) -> None:
         self._running -= 1
@@ -183,7 +205,7 @@ class AnswerService:
         else:
             outcomes, seconds = job.result()
             self._measure(len(batch), seconds)
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
+        for (_, _, future), outcome in zip(batch, outcomes, strict=True):
             if future.done():
                 continue
             if isinstance(outcome, Exception):
@@ -207,7 +229,7 @@ class AnswerService:
         """Refuse new questions, fail queued ones, and let running batches finish."""
         self._closed = True
         while self._queue:
-            _, future = self._queue.popleft()
+            _, _, future = self._queue.popleft()
             if not future.done():
                 future.set_exception(Busy("I'm shutting down; please ask again in a minute."))
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -35,8 +35,12 @@ from discord import app_commands
 from bot.answers import AnswerService
 from bot.commands import NO_MENTIONS, NotAdmin, queued_note, register_commands
 from bot.embeds import answer_embed, answer_messages, help_text
+from bot.feature_commands import register_feature_commands
+from bot.features import remember_answer, view_for
 from bot.ratelimit import Busy, InFlightLimiter, QuestionGate, RateLimited
 from bot.settings import Settings
+from bot.store import AnswerStore, FeedbackStoreError, LiveStats
+from bot.views import DYNAMIC_ITEMS
 from index.engine import Engine
 from index.errors import EngineError
 from index.models import Answer
@@ -110,7 +114,8 @@ class QuoteTree(app_commands.CommandTree["QuoteBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         if self.client.stopping:
-            await self.client.send_error(interaction, SHUTTING_DOWN)
+            if interaction.type is not discord.InteractionType.autocomplete:  # no messages
+                await self.client.send_error(interaction, SHUTTING_DOWN)
             return False
         return True
 
@@ -135,6 +140,7 @@ class QuoteBot(discord.AutoShardedClient):
         busy_note_after: float = BUSY_NOTE_AFTER,
         clock: Callable[[], float] = time.monotonic,
         drain_seconds: float = DRAIN_SECONDS,
+        store: AnswerStore | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", build_intents())
@@ -157,6 +163,10 @@ class QuoteBot(discord.AutoShardedClient):
         self.tree = QuoteTree(self)
         self.tree.error(self.on_app_command_error)
         register_commands(self)
+        register_feature_commands(self)
+        #: Saved answers and feedback (FEEDBACK_DB); opened in setup_hook when not given.
+        self.store = store
+        self.live_stats = LiveStats()
         self.synced: list[app_commands.AppCommand] = []
         self._index_watch: asyncio.Task[None] | None = None
 
@@ -173,6 +183,9 @@ class QuoteBot(discord.AutoShardedClient):
             log.info("loading the index and the embedding model…")
             await asyncio.to_thread(self.engine.start, allow_stale=True)
             log.info("engine ready in %.1f s", time.perf_counter() - started)
+        if self.store is None:
+            self.store = await asyncio.to_thread(AnswerStore, self.settings.feedback_db)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons of earlier answers work after a restart
         self.start_index_watch()
         if self.settings.syncs_commands:
             await self.sync_commands()
@@ -263,6 +276,8 @@ class QuoteBot(discord.AutoShardedClient):
         await self.stop_index_watch()
         await super().close()
         self.answers.close()
+        if self.store is not None:
+            self.store.close()
 
     async def _drain(self) -> None:
         self.stopping = True
@@ -371,6 +386,7 @@ class QuoteBot(discord.AutoShardedClient):
                         name = self.user.display_name if self.user else "bot"
                         await self.send_text(message, [help_text(name)])
                         return
+                    started = time.perf_counter()
                     answer = await self.answer_queued(message, question)
             except RateLimited as exc:
                 if not exc.notify:  # already told when to retry: stay quiet, don't amplify
@@ -384,10 +400,20 @@ class QuoteBot(discord.AutoShardedClient):
                 await self.send_text(message, [exc.message])
                 return
             log.info("%s question from %s: %d quotes", where, message.author.id, len(answer.quotes))
+            answer_id = await remember_answer(
+                self,
+                answer,
+                user_id=message.author.id,
+                source="dm" if message.guild is None else "mention",
+                seconds=time.perf_counter() - started,
+                guild_id=message.guild.id if message.guild else None,
+                channel_id=message.channel.id,
+            )
+            view = view_for(answer_id, answer)
             if message.guild is not None and self.can(message, "embed_links"):
-                await self.send_reply(message, embed=answer_embed(answer))
+                await self.send_reply(message, embed=answer_embed(answer), view=view)
             else:
-                await self.send_text(message, answer_messages(answer))
+                await self.send_text(message, answer_messages(answer), view=view)
         except discord.HTTPException as exc:
             log.warning("could not answer a message in %s: %s", where, exc)
         except Exception:
@@ -417,19 +443,25 @@ class QuoteBot(discord.AutoShardedClient):
             permission = "send_messages_in_threads"
         return bool(getattr(channel.permissions_for(guild.me), permission))
 
-    async def send_text(self, message: discord.Message, chunks: list[str]) -> None:
-        """Answer with plain text: in DMs as messages, in servers as a reply, then the rest."""
+    async def send_text(
+        self, message: discord.Message, chunks: list[str], *, view: discord.ui.View | None = None
+    ) -> None:
+        """Answer with plain text: in DMs as messages, in servers as a reply, then the rest.
+        A ``view`` (the answer's buttons) goes under the last message."""
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
         if message.guild is None:
-            for chunk in chunks:
-                await message.channel.send(chunk, allowed_mentions=NO_MENTIONS)
+            for number, chunk in enumerate(chunks, start=1):
+                last = extra if number == len(chunks) else {}
+                await message.channel.send(chunk, allowed_mentions=NO_MENTIONS, **last)
             return
         if not self.can(message, "send_messages"):
             log.warning("no Send Messages permission in channel %s", message.channel.id)
             return
         first, *rest = chunks
-        await self.send_reply(message, content=first)
-        for chunk in rest:
-            await message.channel.send(chunk, allowed_mentions=NO_MENTIONS)
+        await self.send_reply(message, content=first, view=None if rest else view)
+        for number, chunk in enumerate(rest, start=1):
+            last = extra if number == len(rest) else {}
+            await message.channel.send(chunk, allowed_mentions=NO_MENTIONS, **last)
 
     async def send_reply(
         self,
@@ -437,6 +469,7 @@ class QuoteBot(discord.AutoShardedClient):
         *,
         content: str | None = None,
         embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
     ) -> None:
         """Reply to a server message without pinging anyone (a plain send if replies can't)."""
         if not self.can(message, "send_messages"):
@@ -450,6 +483,8 @@ class QuoteBot(discord.AutoShardedClient):
             kwargs["mention_author"] = False
         if embed is not None:
             kwargs["embed"] = embed
+        if view is not None:
+            kwargs["view"] = view
         await message.channel.send(content, **kwargs)
 
 
@@ -569,7 +604,12 @@ def _run(settings: Settings, engine: Engine, token: str) -> int:
     else:
         shards = "the shard count Discord recommends"
     log.info("starting the Discord bot (commands for %s; %s)", where, shards)
-    bot = QuoteBot(engine, settings)
+    try:
+        store = AnswerStore(settings.feedback_db)
+    except FeedbackStoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    bot = QuoteBot(engine, settings, store=store)
     try:
         asyncio.run(serve(bot, token))
     except discord.LoginFailure:

@@ -1,5 +1,8 @@
 """The slash commands (/ask, /about, /help, /reindex) and the admin check.
 
+The issue-5 commands (/speakers, /quotes, /stats, /remove, "Ask the article") live in
+``bot/features.py``; answers are saved and get their buttons through ``bot.features``.
+
 ``register_commands(bot)`` builds fresh command objects on ``bot.tree`` (one set per client,
 so several clients can live in one process, as in the tests). The callbacks only defer,
 hand the blocking work to a worker thread and render the result; errors are raised and
@@ -18,7 +21,15 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.embeds import about_embed, answer_embed, help_embed
+from bot.embeds import answer_embed, help_embed
+from bot.features import (
+    article_autocomplete,
+    check_article,
+    ingest_upload,
+    remember_answer,
+    view_for,
+)
+from bot.panels import about_articles_embed
 from bot.ratelimit import Busy
 from index.errors import EngineError, ReindexInProgress
 from index.retrieval import MAX_QUESTION_CHARS, validate_question
@@ -89,8 +100,9 @@ def register_commands(bot: QuoteBot) -> None:
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
         private: bool = False,
+        article: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        """Ask about the article: I answer with exact quotes and who said them.
+        """Ask about the articles: I answer with exact quotes and who said them.
 
         Parameters
         -----------
@@ -98,14 +110,22 @@ def register_commands(bot: QuoteBot) -> None:
             Your question about the article, e.g. who closed the embassy?
         private
             Only you can see the answer (default: everyone in the channel).
+        article
+            Only quote this article (see /about for the list).
         """
-        await answer_slash(bot, interaction, question, private=private)
+        await answer_slash(bot, interaction, question, private=private, article=article)
+
+    ask.autocomplete("article")(article_autocomplete)
 
     @tree.command(name="about")
     async def about(interaction: discord.Interaction) -> None:
-        """Which article(s) I know, how many sentences, which model, when indexed."""
+        """Which articles I know, how many sentences, which model, when indexed."""
         info = bot.engine.info()
-        embed = about_embed(info, top_k=bot.top_k, reindexing=bot.engine.reindexing)
+        lister = getattr(bot.engine, "articles", None)
+        articles = await asyncio.to_thread(lister) if callable(lister) else None
+        embed = about_articles_embed(
+            info, articles, top_k=bot.top_k, reindexing=bot.engine.reindexing
+        )
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -121,8 +141,19 @@ def register_commands(bot: QuoteBot) -> None:
     @tree.command(name="reindex")
     @app_commands.default_permissions(administrator=True)
     @app_commands.check(admin_check)
-    async def reindex(interaction: discord.Interaction) -> None:
-        """Rebuild the index from the article files (administrators only)."""
+    async def reindex(
+        interaction: discord.Interaction, file: discord.Attachment | None = None
+    ) -> None:
+        """Rebuild the index, or add/replace one article from a file (administrators only).
+
+        Parameters
+        -----------
+        file
+            A .txt, .md or .html article to add (or replace, if one has the same name).
+        """
+        if file is not None:
+            await ingest_upload(bot, interaction, file)
+            return
         await run_reindex(bot, interaction)
 
 
@@ -135,7 +166,13 @@ def queued_note(seconds: float) -> str:
 
 
 async def answer_slash(
-    bot: QuoteBot, interaction: discord.Interaction, question: str, *, private: bool
+    bot: QuoteBot,
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    private: bool,
+    article: str | None = None,
+    source: str = "slash",
 ) -> None:
     """/ask: admit (rate limit, in-flight cap), validate, defer at once, answer in a worker
     thread, reply with an embed. A refusal is an ephemeral message (the tree's handler).
@@ -145,7 +182,9 @@ async def answer_slash(
     """
     with bot.gate.admit(interaction.user.id):
         validate_question(question)  # cheap; a bad question gets an ephemeral error, no defer
-        ticket = bot.answers.submit(question)  # so is a full queue's "too busy"
+        if article is not None:
+            check_article(bot, article)  # so does an unknown article
+        ticket = bot.answers.submit(question, article)  # so is a full queue's "too busy"
         try:
             await interaction.response.defer(thinking=True, ephemeral=private)
         except BaseException:
@@ -170,18 +209,35 @@ async def answer_slash(
                 content=exc.message, allowed_mentions=NO_MENTIONS
             )
             return
+    seconds = time.perf_counter() - started
+    answer_id = await remember_answer(
+        bot,
+        answer,
+        user_id=interaction.user.id,
+        source=source,
+        seconds=seconds,
+        article=article,
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id,
+    )
+    view = view_for(answer_id, answer)
     if noted:
         await interaction.edit_original_response(
-            content=None, embed=answer_embed(answer), allowed_mentions=NO_MENTIONS
+            content=None, embed=answer_embed(answer), view=view, allowed_mentions=NO_MENTIONS
         )
-    else:
+    elif view is None:
         await interaction.followup.send(
             embed=answer_embed(answer), ephemeral=private, allowed_mentions=NO_MENTIONS
         )
+    else:
+        await interaction.followup.send(
+            embed=answer_embed(answer), view=view, ephemeral=private, allowed_mentions=NO_MENTIONS
+        )
     log.info(
-        "/ask by %s answered in %.0f ms (%d quotes)",
+        "%s by %s answered in %.0f ms (%d quotes)",
+        "/ask" if source == "slash" else source,
         interaction.user.id,
-        (time.perf_counter() - started) * 1000,
+        seconds * 1000,
         len(answer.quotes),
     )
     log.debug("question %r", question)

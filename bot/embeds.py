@@ -266,8 +266,12 @@ who said it (speaker, role, where) and the paragraph it comes from.
 • `/ask question: private: True` — only you see the answer.
 • Send me a direct message with your question, or mention me in a channel: \
 `@{name} who closed the embassy?`
-• `/about` — which article(s) I know and when they were indexed.
-• `/reindex` — rebuild the index after the article files change (administrators only).
+• `/ask question: article:` — only quote that article (start typing for suggestions).
+• Right-click any message → Apps → **Ask the article**: its text is the question.
+• Under each answer: **More** quotes, **¶** the whole paragraph, 👍/👎 whether it helped.
+• `/speakers` — everyone the articles quote; `/quotes speaker:` — what one of them said.
+• `/about` — which articles I know and when they were indexed.
+• Administrators: `/reindex` (optionally `file:` to add an article), `/remove`, `/stats`.
 
 I never write my own summary: if no sentence of the article answers, I say so. \
 Questions can be up to 300 characters."""

@@ -19,6 +19,8 @@ MAX_RATE_LIMIT_QUESTIONS = 1000
 MAX_RATE_LIMIT_SECONDS = 86_400
 MAX_SHARD_COUNT = 10_000
 MAX_INDEX_WATCH_SECONDS = 3600
+#: Where answers (for the buttons under them) and feedback are stored.
+DEFAULT_FEEDBACK_DB = DEFAULT_INDEX_DIR.parent / "feedback.sqlite3"
 
 
 class SettingsError(Exception):
@@ -50,6 +52,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     #: How often to check INDEX_DIR for a build another process published (0: never).
     index_watch_seconds: float = 5.0
+    feedback_db: Path = DEFAULT_FEEDBACK_DB
 
     @property
     def syncs_commands(self) -> bool:
@@ -144,6 +147,14 @@ class Settings:
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
         index_dir = Path(get("INDEX_DIR")).expanduser() if get("INDEX_DIR") else DEFAULT_INDEX_DIR
+        feedback_db = DEFAULT_FEEDBACK_DB
+        if get("FEEDBACK_DB"):
+            feedback_db = Path(get("FEEDBACK_DB")).expanduser()
+            if get("FEEDBACK_DB").endswith(("/", "\\")) or feedback_db.is_dir():
+                problems.append(
+                    f"FEEDBACK_DB must be a file path (e.g. var/feedback.sqlite3), not the "
+                    f"folder {get('FEEDBACK_DB')!r}"
+                )
         if problems:
             raise SettingsError(problems)
         return cls(
@@ -161,6 +172,7 @@ class Settings:
             shard_count=shard_count,
             shard_ids=shard_ids,
             index_watch_seconds=float(watch_seconds),
+            feedback_db=feedback_db,
         )
 
 

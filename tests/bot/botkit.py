@@ -60,8 +60,9 @@ def build_world(emu: DiscordEmulator) -> World:
 
 
 def bot_settings(**changes: Any) -> Settings:
-    """Settings for a test bot (no token: the emulator's is passed to start())."""
-    return replace(Settings(discord_token=None), **changes)
+    """Settings for a test bot (no token: the emulator's is passed to start()); answers and
+    feedback in memory unless ``feedback_db`` is given."""
+    return replace(Settings(discord_token=None, feedback_db=Path(":memory:")), **changes)
 
 
 @contextlib.asynccontextmanager

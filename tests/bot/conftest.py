@@ -8,6 +8,7 @@ temporary folder, so nothing here touches var/index. Helpers live in ``botkit``
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ from botkit import (
     build_world,
     running_bot,
 )
+from contract5 import contract_engine
 from emulator import DiscordEmulator
 from emulator.fixtures import running_emulator
+from support import FakeEncoder
 
 from bot.client import QuoteBot
 from index.engine import Engine, EngineConfig
@@ -83,3 +86,40 @@ def gated_engine(real_encoder: Any, tmp_path: Path) -> tuple[Engine, GatedEncode
     )
     engine.start(allow_stale=True)
     return engine, encoder
+
+
+# ---------------------------------------------------------------- issue 5 (several articles)
+SECOND_ARTICLE = (
+    Path(__file__).resolve().parent.parent / "data" / "attribution" / "second_article.md"
+)
+
+
+@pytest.fixture
+def newsroom_dir(tmp_path: Path) -> Path:
+    """A writable folder with two articles: the bundled Kyiv report and the wildfire one."""
+    folder = tmp_path / "newsroom"
+    folder.mkdir()
+    shutil.copy(BUNDLED_ARTICLES / "us-embassy-kyiv-closes.txt", folder)
+    shutil.copy(SECOND_ARTICLE, folder / "cedar-gap-fire.md")
+    return folder
+
+
+@pytest.fixture
+def newsroom_engine(newsroom_dir: Path, tmp_path: Path) -> Any:
+    """The engine over the two articles (fake encoder, TOP_K=1 so answers have pages),
+    seen through the issue-5 contract (the real engine once it implements it)."""
+    engine = Engine(
+        EngineConfig(articles_dir=newsroom_dir, index_dir=tmp_path / "newsroom-index", top_k=1),
+        encoder_factory=lambda spec: FakeEncoder(),
+    )
+    engine.start()
+    return contract_engine(engine)
+
+
+@pytest.fixture
+async def newsroom_bot(
+    emu: DiscordEmulator, world: World, newsroom_engine: Any
+) -> AsyncIterator[QuoteBot]:
+    """The bot on the two articles, answers saved in memory; ``editor`` is a server admin."""
+    async with running_bot(emu, newsroom_engine, bot_settings()) as client:
+        yield client

@@ -100,16 +100,27 @@ def quote_bot() -> QuoteBot:
 
 def test_commands_are_defined_with_the_right_shape(quote_bot: QuoteBot) -> None:
     commands = {c.name: c for c in quote_bot.tree.get_commands()}
-    assert set(commands) == {"ask", "about", "help", "reindex"}
+    assert set(commands) == {
+        *("ask", "about", "help", "reindex", "speakers", "quotes", "stats", "remove"),
+        "Ask the article",
+    }
     ask = commands["ask"].to_dict(quote_bot.tree)
-    question, private = ask["options"]
+    question, private, article = ask["options"]
     assert (question["min_length"], question["max_length"], question["required"]) == (1, 300, True)
     assert private["type"] == discord.AppCommandOptionType.boolean.value
     assert private["required"] is False
-    reindex = commands["reindex"]
-    assert reindex.default_permissions == discord.Permissions(administrator=True)
-    assert admin_check in reindex.checks
-    assert commands["about"].default_permissions is None
+    assert (article["required"], article["autocomplete"]) == (False, True)
+    for name in ("reindex", "stats", "remove"):
+        admin_only = commands[name]
+        assert admin_only.default_permissions == discord.Permissions(administrator=True)
+        assert admin_check in admin_only.checks
+    for name in ("about", "speakers", "quotes", "Ask the article"):
+        assert commands[name].default_permissions is None
+    menu = commands["Ask the article"].to_dict(quote_bot.tree)
+    assert menu["type"] == discord.AppCommandType.message.value
+    reindex = commands["reindex"].to_dict(quote_bot.tree)
+    (upload,) = reindex["options"]
+    assert (upload["type"], upload["required"]) == (11, False)
 
 
 def test_client_defaults_never_ping_and_need_no_privileged_intent(quote_bot: QuoteBot) -> None:

@@ -12,6 +12,11 @@ from index.engine import Engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
+COMMAND_NAMES = {
+    *("ask", "about", "help", "reindex", "speakers", "quotes", "stats", "remove"),
+    "Ask the article",
+}
+
 
 def quoted_texts(message: StoredMessage) -> list[tuple[str, str, str]]:
     """(attribution heading, quote text, source line) for each quote field of the embed."""
@@ -32,11 +37,12 @@ async def test_commands_synced_with_options_and_permissions(
     assert len(emu.command_puts) == 1
     assert emu.command_puts[0].guild_id is None  # no DEV_GUILD_ID: one global sync
     names = {c["name"] for c in emu.registered_commands()}
-    assert names == {"ask", "about", "help", "reindex"}
+    assert names == COMMAND_NAMES
 
     ask = emu.registered_command("ask")
     assert ask["default_member_permissions"] is None
-    question, private = ask["options"]
+    question, private, article = ask["options"]
+    assert (article["name"], article["autocomplete"]) == ("article", True)
     assert question["name"] == "question"
     assert question["type"] == 3
     assert question["required"] is True
@@ -63,7 +69,7 @@ async def test_dev_guild_sync_copies_commands_to_that_guild(
         assert [put.guild_id for put in emu.command_puts] == [world.guild_id]
         assert emu.registered_commands() == []
         guild_commands = {c["name"]: c for c in emu.registered_commands(world.guild_id)}
-        assert set(guild_commands) == {"ask", "about", "help", "reindex"}
+        assert set(guild_commands) == COMMAND_NAMES
         assert guild_commands["reindex"]["default_member_permissions"] == "8"
         result = await emu.invoke_slash(
             "ask",

@@ -31,6 +31,7 @@ async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> No
             "DISCORD_API_BASE": emu.api_base,
             "DISCORD_GATEWAY_URL": emu.gateway_url,
             "INDEX_DIR": str(tmp_path / "index"),
+            "FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
             "ARTICLES_DIR": str(ROOT / "data" / "articles"),
             "ADMIN_USER_IDS": "",
             "DEV_GUILD_ID": "",
@@ -52,11 +53,10 @@ async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> No
             try:
                 await emu.wait_until_ready(timeout=120)
                 assert {c["name"] for c in emu.registered_commands()} == {
-                    "ask",
-                    "about",
-                    "help",
-                    "reindex",
+                    *("ask", "about", "help", "reindex", "speakers", "quotes", "stats"),
+                    *("remove", "Ask the article"),
                 }
+                assert (tmp_path / "feedback.sqlite3").is_file()
                 result = await emu.invoke_slash(
                     "ask",
                     {"question": "What did Lavrov say about the attack?"},

@@ -43,6 +43,7 @@ def bot_env(emu: DiscordEmulator, index_dir: Path) -> dict[str, str]:
         "DISCORD_API_BASE": emu.api_base,
         "DISCORD_GATEWAY_URL": emu.gateway_url,
         "INDEX_DIR": str(index_dir),
+        "FEEDBACK_DB": str(index_dir.parent / "feedback.sqlite3"),
         "ARTICLES_DIR": str(ROOT / "data" / "articles"),
         "ADMIN_USER_IDS": "",
         "DEV_GUILD_ID": "",

@@ -120,3 +120,12 @@ def test_index_watch_seconds():
     """INDEX_WATCH_SECONDS defaults to 5 and 0 turns the watcher off."""
     assert Settings.from_mapping({}).index_watch_seconds == 5
     assert Settings.from_mapping({"INDEX_WATCH_SECONDS": "0"}).index_watch_seconds == 0
+
+
+def test_feedback_db_default_and_override(tmp_path: Path):
+    """FEEDBACK_DB defaults to var/feedback.sqlite3; a folder instead of a file is refused."""
+    assert Settings.from_mapping({}).feedback_db.parts[-2:] == ("var", "feedback.sqlite3")
+    chosen = Settings.from_mapping({"FEEDBACK_DB": str(tmp_path / "fb.sqlite3")})
+    assert chosen.feedback_db == tmp_path / "fb.sqlite3"
+    with pytest.raises(SettingsError, match="FEEDBACK_DB must be a file path"):
+        Settings.from_mapping({"FEEDBACK_DB": str(tmp_path)})

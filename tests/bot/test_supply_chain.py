@@ -107,6 +107,7 @@ async def test_bot_refuses_to_start_with_a_tampered_model(tmp_path: Path) -> Non
             "EMBEDDING_MODEL": str(model),
             "ARTICLES_DIR": str(ROOT / "data" / "articles"),
             "INDEX_DIR": str(tmp_path / "index"),
+            "FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
             "LOG_LEVEL": "INFO",
         }
         process = await asyncio.create_subprocess_exec(

@@ -155,6 +155,10 @@ class DiscordEmulator:
         self.requests: list[RequestRecord] = []
         self.typing: list[tuple[int, float]] = []
         self.rate_limits: list[RateLimitRule] = []
+        #: Files served on the CDN-like ``/attachments/...`` URLs: id -> (name, bytes, type).
+        self.cdn_files: dict[int, tuple[str, bytes, str]] = {}
+        #: Attachment ids in the order they were downloaded.
+        self.cdn_downloads: list[int] = []
 
         self.notifier = ChangeNotifier()
         self.gateway = GatewayServer(self)
@@ -877,6 +881,7 @@ class DiscordEmulator:
                 }
             )
             msg.files[filename] = f.data
+            self.cdn_files[att_id] = (filename, f.data, f.content_type)
         msg.payload["attachments"] = kept + new
 
     # ================================================================== mentions
@@ -1498,6 +1503,59 @@ class DiscordEmulator:
             channel=channel,
         )
 
+    async def invoke_user_context(
+        self,
+        name: str,
+        target_user: int | User,
+        *,
+        user_id: int,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+    ) -> InteractionResult:
+        """A user runs user command ``name`` on ``target_user`` (a DM when no guild given).
+
+        ``resolved`` holds the target user, and in a guild its member object (with the
+        member's permissions in the channel) when the target is a member.
+        """
+        target_id = target_user.id if isinstance(target_user, User) else int(target_user)
+        if target_id not in self.users:
+            raise ValueError(f"unknown user {target_id}")
+        channel = self._invocation_channel(user_id, guild_id, channel_id)
+        cmd = self._find_command(name, 2, channel.guild_id)
+        if cmd is None:
+            raise ValueError(f"user command {name!r} is not registered")
+        reason = self._delivery_block_reason(cmd, user_id, channel)
+        if reason is not None:
+            return self._undelivered(
+                "user_context", name, InteractionType.APPLICATION_COMMAND, user_id, channel, reason
+            )
+        resolved: dict[str, Any] = {"users": {str(target_id): self.users[target_id].to_payload()}}
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
+        if guild is not None and target_id in guild.members:
+            perms = compute_channel_permissions(guild, channel, target_id)
+            resolved["members"] = {
+                str(target_id): self.member_payload(
+                    guild, target_id, with_user=False, permissions=perms
+                )
+            }
+        data: dict[str, Any] = {
+            "id": str(cmd.id),
+            "name": cmd.name,
+            "type": 2,
+            "target_id": str(target_id),
+            "resolved": resolved,
+        }
+        if cmd.guild_id is not None:
+            data["guild_id"] = str(cmd.guild_id)
+        return self._dispatch_interaction(
+            InteractionType.APPLICATION_COMMAND,
+            data,
+            kind="user_context",
+            name=name,
+            user_id=user_id,
+            channel=channel,
+        )
+
     async def invoke_component(
         self,
         message: int | StoredMessage,
@@ -1525,6 +1583,9 @@ class DiscordEmulator:
             owner = self.interaction_by_id(msg.interaction_id or 0)
             if owner is not None and owner.user_id != user_id:
                 raise ValueError("only the invoking user can see this ephemeral message")
+        source_channel = self.channels[msg.channel_id]
+        if source_channel.is_dm and source_channel.recipient_id != user_id:
+            raise ValueError(f"user {user_id} cannot see DM channel {source_channel.id}")
         channel = self._invocation_channel(user_id, msg.guild_id, msg.channel_id)
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
         if component["type"] in (3, 5, 6, 7, 8):

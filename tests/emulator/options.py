@@ -173,6 +173,14 @@ class OptionBuilder:
             raise ValueError("attachment options take {'filename': ..., 'data': bytes}")
         att_id = self.emu.ids.next()
         data = value.get("data", b"")
+        if not isinstance(data, bytes | bytearray):
+            raise ValueError("an attachment's 'data' must be bytes")
+        if len(data) > self.emu.attachment_size_limit:
+            raise ValueError(
+                f"the Discord client refuses files over {self.emu.attachment_size_limit} bytes"
+            )
+        content_type = value.get("content_type", "application/octet-stream")
+        self.emu.cdn_files[att_id] = (value["filename"], bytes(data), content_type)
         url = f"{self.emu.base_url}/attachments/{self.channel.id}/{att_id}/{value['filename']}"
         self._add_resolved(
             "attachments",
@@ -183,7 +191,8 @@ class OptionBuilder:
                 "size": len(data),
                 "url": url,
                 "proxy_url": url,
-                "content_type": value.get("content_type", "application/octet-stream"),
+                "content_type": content_type,
+                "ephemeral": True,
             },
         )
         return str(att_id)

@@ -176,6 +176,9 @@ class RestApi:
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.emu.gateway.handle)
         app.router.add_get("/resume-gateway", self.emu.gateway.handle)
+        app.router.add_get(
+            "/attachments/{channel_id}/{attachment_id}/{filename}", self.get_attachment
+        )
         p = API_PREFIX
         routes: list[tuple[str, str, Handler]] = [
             ("GET", "/users/@me", self.get_me),
@@ -651,6 +654,20 @@ class RestApi:
         if user_id not in guild.members:
             raise ApiError(404, 10007, "Unknown Member")
         return json_response(self.emu.member_payload(guild, user_id))
+
+    # ------------------------------------------------------------------ CDN
+
+    async def get_attachment(self, request: web.Request) -> web.StreamResponse:
+        """GET /attachments/{channel}/{id}/{filename}: an attachment's bytes (no auth, as
+        Discord's CDN); 404 for an unknown id or a file name that does not match."""
+        raw_id = request.match_info["attachment_id"]
+        entry = self.emu.cdn_files.get(int(raw_id)) if raw_id.isdigit() else None
+        if entry is None or entry[0] != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        _, data, content_type = entry
+        self.emu.cdn_downloads.append(int(raw_id))
+        self.emu.notifier.notify()
+        return web.Response(body=data, content_type=content_type.split(";")[0].strip())
 
     # ------------------------------------------------------------------ interactions
 
