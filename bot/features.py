@@ -8,8 +8,6 @@ Engine calls used here follow the issue-5 contract (``docs``: notes/api5.md):
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib
 import logging
 import sqlite3
 from pathlib import PurePath
@@ -22,6 +20,7 @@ from bot.embeds import truncate
 from bot.views import answer_view
 from index.errors import EngineError, ReindexInProgress
 from index.models import Answer
+from index.upload import MAX_UPLOAD_BYTES
 
 if TYPE_CHECKING:
     from bot.client import QuoteBot
@@ -33,19 +32,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 UPLOAD_EXTENSIONS = (".txt", ".md", ".html", ".htm")
-
-
-def _max_upload_bytes() -> int:
-    """The engine's upload limit (``MAX_UPLOAD_BYTES``, 2 MB by the contract)."""
-    for module in ("index.engine", "index.ingest", "index.upload"):
-        with contextlib.suppress(ImportError):
-            value = getattr(importlib.import_module(module), "MAX_UPLOAD_BYTES", None)
-            if isinstance(value, int):
-                return value
-    return 2 * 1024 * 1024
-
-
-MAX_UPLOAD_BYTES = _max_upload_bytes()
 
 
 # ---------------------------------------------------------------- answers and their buttons
@@ -99,22 +85,10 @@ def view_for(answer_id: str | None, answer: Answer) -> discord.ui.View | None:
     return answer_view(answer_id, quotes, page=1, pages=pages)
 
 
-def unknown_article(article: str) -> EngineError:
-    """The engine's UnknownArticle error (an EngineError) for ``article``."""
-    from index import errors
-
-    kind = getattr(errors, "UnknownArticle", EngineError)
-    return kind(f"No article called '{truncate(article, 100)}'; see /about for the list.")
-
-
 def check_article(bot: QuoteBot, article: str) -> None:
-    """Refuse an article filter that names no indexed article (by id, or title ignoring
-    case), before the answer is deferred, so the refusal stays private. The engine checks
-    again when answering."""
-    info = bot.engine.info()
-    wanted = article.casefold()
-    if not any(aid == article or title.casefold() == wanted for aid, title in info.articles):
-        raise unknown_article(article)
+    """Refuse an article filter that names no indexed article, before the answer is
+    deferred, so the refusal stays private (``UnknownArticle``, the engine's own rule)."""
+    bot.engine.article(article)
 
 
 # ---------------------------------------------------------------- autocomplete

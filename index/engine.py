@@ -287,6 +287,12 @@ class Engine:
         """Every indexed article, in index order."""
         return list(self._article_table().summaries)
 
+    def article(self, article: str) -> ArticleSummary:
+        """The indexed article named by its id (file name) or title; ``UnknownArticle``
+        when there is none, with the user-facing message."""
+        table = self._article_table()
+        return table.summaries[table.resolve(article)]
+
     def match_articles(self, prefix: str, limit: int = 25) -> list[ArticleSummary]:
         """Articles whose title or id matches what the user has typed so far."""
         return self._article_table().match(prefix, limit)

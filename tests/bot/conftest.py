@@ -22,7 +22,6 @@ from botkit import (
     build_world,
     running_bot,
 )
-from contract5 import contract_engine
 from emulator import DiscordEmulator
 from emulator.fixtures import running_emulator
 from support import FakeEncoder
@@ -106,14 +105,13 @@ def newsroom_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def newsroom_engine(newsroom_dir: Path, tmp_path: Path) -> Any:
-    """The engine over the two articles (fake encoder, TOP_K=1 so answers have pages),
-    seen through the issue-5 contract (the real engine once it implements it)."""
+    """The engine over the two articles (fake encoder, TOP_K=1 so answers have pages)."""
     engine = Engine(
         EngineConfig(articles_dir=newsroom_dir, index_dir=tmp_path / "newsroom-index", top_k=1),
         encoder_factory=lambda spec: FakeEncoder(),
     )
     engine.start()
-    return contract_engine(engine)
+    return engine
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 from botkit import World
-from contract5 import has_contract
 from emulator import DiscordEmulator, InteractionResult
 
 from bot.client import QuoteBot
 from bot.features import MAX_UPLOAD_BYTES
-from index.engine import Engine
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +21,6 @@ FLOOD = (
     "“The barriers did exactly what they were built to do,” said Priya Nandakumar, the "
     "agency’s area manager. “Nobody in Ashby had water in their home.”\n"
 ).encode()
-ENGINE5 = has_contract(Engine)  # the real engine implements the issue-5 API
 REFUSED = "Only server administrators (or users listed in ADMIN_USER_IDS) can use /{}."
 
 
@@ -166,7 +163,6 @@ async def test_admin_removes_an_article_but_not_the_last(
     assert [a.id for a in newsroom_engine.articles()] == ["us-embassy-kyiv-closes.txt"]
 
 
-@pytest.mark.skipif(not ENGINE5, reason="HTML conversion is the engine5 branch's add_article")
 async def test_an_html_upload_is_stored_as_markdown(
     emu: DiscordEmulator,
     world: World,

@@ -406,3 +406,16 @@ def test_real_model_filter_quotes_only_the_chosen_article(two_dir, tmp_path, rea
 def test_unknown_article_message(given, message):
     """The error reads the same whether built from a name or from a ready message."""
     assert str(UnknownArticle(given)) == message
+
+
+def test_article_lookup_by_id_or_title(tmp_path):
+    """``Engine.article`` finds an article by file name or title and refuses unknown names."""
+    engine = Engine(
+        EngineConfig(articles_dir=BUNDLED_ARTICLE.parent, index_dir=tmp_path / "index"),
+        encoder_factory=lambda spec: FakeEncoder(),
+    )
+    engine.start()
+    found = engine.article("us-embassy-kyiv-closes.txt")
+    assert engine.article(found.title.upper()) == found
+    with pytest.raises(UnknownArticle, match="No article called"):
+        engine.article("no-such-story.txt")
