@@ -52,7 +52,12 @@ def test_manifest_contents(built):
     assert manifest["dimension"] == 256
     assert manifest["articles"] == checksums
     assert manifest["built_at"]
-    assert set(manifest["files"]) == {store.CORPUS, store.SENTENCES, store.PARAGRAPHS}
+    assert {store.CORPUS, store.SENTENCES, store.PARAGRAPHS} <= set(manifest["files"])
+    folders = {name.split("/")[0] for name in manifest["files"] if "/" in name}
+    assert folders == {store.SENTENCE_BM25, store.PARAGRAPH_BM25}
+    build_dir = store.current_build(index_dir)
+    on_disk = {p.relative_to(build_dir).as_posix() for p in build_dir.rglob("*") if p.is_file()}
+    assert on_disk - {store.MANIFEST} == set(manifest["files"])
 
 
 def test_only_body_sentences_are_indexed(built):
