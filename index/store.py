@@ -124,8 +124,8 @@ class EmbeddingStats:
     embedded_articles: int = 0  # articles with at least one text embedded anew
     reused_articles: int = 0  # articles whose every vector came from the previous build
     removed_articles: int = 0  # articles of the previous build no longer in the corpus
-    embedded_texts: int = 0
-    reused_texts: int = 0
+    embedded_texts: int = 0  # distinct texts embedded
+    reused_texts: int = 0  # rows whose vector came from the previous build
 
 
 @dataclass
@@ -249,7 +249,7 @@ def build(
         removed_articles=(
             sum(1 for a in previous.articles if a.id not in new_ids) if previous else 0
         ),
-        embedded_texts=len(embedded),
+        embedded_texts=len({texts[i] for i in embedded}),
         reused_texts=len(texts) - len(embedded),
     )
     paragraph_vectors = VectorIndex.build(encoder.dimension, vectors[: len(paragraph_texts)])

@@ -78,8 +78,10 @@ def test_only_body_sentences_are_indexed(built):
         (lambda d: (d / store.CORPUS).unlink(), "missing"),
         (lambda d: (d / store.MANIFEST).write_text("{not json"), "unreadable"),
         (lambda d: (d / store.MANIFEST).unlink(), "missing"),
+        (lambda d: next((d / store.SENTENCE_BM25).glob("*.npy")).unlink(), "missing"),
+        (lambda d: next((d / store.PARAGRAPH_BM25).glob("*.json")).write_text("{}"), "damaged"),
     ],
-    ids=["truncated", "garbled", "deleted", "bad-manifest", "no-manifest"],
+    ids=["truncated", "garbled", "deleted", "bad-manifest", "no-manifest", "bm25-gone", "bm25"],
 )
 def test_damage_is_detected(built, fake_encoder, damage, reason):
     """Truncated, garbled or deleted files are refused before FAISS reads them."""
