@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sentences", action="store_true", help="embed sentences too")
+    parser.add_argument("--only-sentences", action="store_true", help="embed sentences only")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from index.embeddings import load_encoder
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         len(sentence_texts),
         len(encoder),
     )
-    wanted = paragraph_texts + (sentence_texts if args.sentences else [])
+    wanted = [] if args.only_sentences else paragraph_texts
+    wanted += sentence_texts if args.sentences or args.only_sentences else []
     for start in range(0, len(wanted), 10 * CHUNK):
         encoder.encode(wanted[start : start + 10 * CHUNK])
         log.info(
