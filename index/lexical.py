@@ -18,6 +18,13 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _has_apostrophe(word: str) -> bool:
+    return "'" in word or "’" in word
+
+
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
     [
@@ -119,7 +126,7 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words of ``text`` (possessives dropped)."""
     tokens = []
     for raw in _TOKEN.findall(text.lower()):
-        word = re.sub(r"['’]s$", "", raw).replace("’", "'")
+        word = _POSSESSIVE.sub("", raw).replace("’", "'") if _has_apostrophe(raw) else raw
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         tokens.append(_stem(word))
