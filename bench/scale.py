@@ -113,6 +113,13 @@ def questions_for(articles, count: int) -> list[str]:
 
 
 def rss_mb() -> float:
+    """Peak resident memory of this process. ``VmHWM``, not ``ru_maxrss``: Linux keeps
+    ``ru_maxrss`` across ``execve``, so a child would report its parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -28,15 +28,16 @@ log = logging.getLogger(__name__)
 #: 2-core machine): exact search of 20k MiniLM vectors took 7-19 ms per query, against
 #: 0.3-0.6 ms for HNSW at recall@10 0.98-0.99; at 10k exact search is 2-4 ms.
 EXACT_MAX_VECTORS = 10_000
-#: HNSW links per node. M=16 needed efSearch 256 for recall 0.96 on 20k vectors; M=32
-#: reaches 0.99 there at the same cost (docs/benchmarks.md); M=48 gains < 0.01.
+#: HNSW links per node. M=16 (efC 40) needed efSearch 512 for recall 0.96 on 45k
+#: vectors; M=32 (efC 128) reaches 0.99 there (docs/benchmarks.md).
 HNSW_M = 32
-#: Candidate list while building: 128 gained +0.02-0.04 recall over 64 at every efSearch
-#: for twice the build time; 200 (with M=48) gained < 0.01 more.
+#: Candidate list while building: 128 gained +0.01-0.04 recall over 64 at every efSearch
+#: for 2.4x the build time; M=48 with 200 gained < 0.01 more for another 1.4x.
 HNSW_EF_CONSTRUCTION = 128
-#: Candidate list while searching (never below the k asked for): 256 keeps recall@10
-#: >= 0.95 with margin as the table grows (0.990 at 20k) for < 1 ms a search.
-HNSW_EF_SEARCH = 256
+#: Candidate list while searching (never below the k asked for). Recall falls as the
+#: table grows (efSearch 256: 0.990 at 20k vectors, 0.979 at 45k); 512 held 0.991 at 45k
+#: for 1.4 ms a search, so it keeps recall@10 >= 0.95 with margin at 100k+.
+HNSW_EF_SEARCH = 512
 #: Flags for ``faiss.read_index``: memory-map the vectors instead of copying them.
 MMAP_FLAGS = faiss.IO_FLAG_MMAP_IFC
 
