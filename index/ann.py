@@ -41,8 +41,6 @@ HNSW_EF_SEARCH = 512
 #: Flags for ``faiss.read_index``: memory-map the vectors instead of copying them.
 MMAP_FLAGS = faiss.IO_FLAG_MMAP_IFC
 
-KINDS = ("flat", "hnsw")
-
 
 def kind_for(rows: int) -> str:
     """The index type for a table of ``rows`` vectors."""
