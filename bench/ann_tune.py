@@ -38,16 +38,18 @@ IVF_PROBES = (16, 32, 64, 128)
 
 
 def cached_vectors(limit: int) -> np.ndarray:
-    """Up to ``limit`` cached embeddings of the bundled model, in the order embedded."""
+    """Up to ``limit`` cached embeddings of the bundled model, in the order embedded, each
+    text once (a one-sentence paragraph was cached as paragraph and as sentence)."""
     folders = sorted(CACHE_ROOT.glob("*all-MiniLM-L6-v2*"))
     if not folders:
         raise SystemExit(f"no cached embeddings under {CACHE_ROOT}: run bench.embedding_cache")
-    parts, total = [], 0
+    parts, seen = [], set()
     for path in sorted(folders[0].glob("chunk-*.npz")):
         with np.load(path) as data:
-            parts.append(data["vectors"])
-        total += len(parts[-1])
-        if total >= limit:
+            fresh = [i for i, key in enumerate(data["keys"]) if bytes(key) not in seen]
+            seen.update(bytes(data["keys"][i]) for i in fresh)  # a text cached twice
+            parts.append(data["vectors"][fresh])
+        if len(seen) >= limit:
             break
     return np.ascontiguousarray(np.concatenate(parts)[:limit], dtype=np.float32)
 
