@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # pulls the multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint eval bench bench-discord clean
+.PHONY: run test lint eval bench bench-discord bench-scale clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: $(STAMP)
 
 bench-discord: $(STAMP)
 	$(BIN)/python -m bench.discord_bench
+
+# Generated corpora of 1k/10k/100k paragraphs (docs/benchmarks.md); slow: embeds with MiniLM
+# (cached under var/bench-scale/ after the first run).
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

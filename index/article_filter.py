@@ -60,12 +60,15 @@ class FilteredRetriever(Retriever):
         self.paragraph_rows = sorted(paragraph_rows)
         self._allowed = frozenset(self.sentence_rows)
 
-    def candidate_rows(self, tokens: list[str], vector: np.ndarray) -> list[int]:
+    def candidate_rows(
+        self, tokens: list[str], vector: np.ndarray, lexical: np.ndarray | None = None
+    ) -> list[int]:
         """Dense and BM25 neighbours and their paragraphs, among the allowed rows only."""
         index, config = self.index, self.config
         k = config.sentence_candidates
         rows = set(_top_rows(index.sentence_vectors, self.sentence_rows, vector, k))
-        lexical = index.sentence_lexical.scores(tokens)
+        if lexical is None:
+            lexical = index.sentence_lexical.scores(tokens)
         if lexical.size and self.sentence_rows:
             allowed = np.asarray(self.sentence_rows, dtype=np.int64)
             scores = lexical[allowed]

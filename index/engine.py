@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import ingest, store, upload
+from index import incremental, ingest, store, upload
 from index.article_filter import FilteredRetriever
 from index.catalog import ArticleTable
 from index.embeddings import BUNDLED, Encoder, load_encoder
@@ -56,6 +56,9 @@ class ReindexReport:
     paragraphs: int
     sentences: int
     seconds: float
+    embedded: int = 0  # articles (new or changed) whose text had to be embedded
+    reused: int = 0  # articles whose vectors all came from the previous build
+    removed: int = 0  # articles of the previous build no longer in ARTICLES_DIR
 
 
 class _ReindexLock:
@@ -169,22 +172,43 @@ class Engine:
             raise ReindexInProgress("A reindex is already running; try again when it finishes.")
         try:
             started = time.perf_counter()
-            articles = ingest.read_corpus(self.config.articles_dir)
-            index = store.build(articles, self.encoder)
+            previous = self._previous_build()
+            articles, _ = incremental.read_corpus(self.config.articles_dir, previous)
+            index = store.build(articles, self.encoder, previous=previous)
+            del previous
             store.save(index, self.config.index_dir)
             self._swap(index)
             seconds = time.perf_counter() - started
-            info = index.info()
+            info, done = index.info(), index.embedding
             log.info(
-                "reindexed %d articles, %d paragraphs, %d sentences in %.2f s",
+                "reindexed %d articles, %d paragraphs, %d sentences in %.2f s "
+                "(%d articles embedded, %d reused, %d removed)",
                 len(info.articles),
                 info.paragraphs,
                 info.sentences,
                 seconds,
+                done.embedded_articles,
+                done.reused_articles,
+                done.removed_articles,
             )
-            return ReindexReport(len(info.articles), info.paragraphs, info.sentences, seconds)
+            return ReindexReport(
+                len(info.articles),
+                info.paragraphs,
+                info.sentences,
+                seconds,
+                embedded=done.embedded_articles,
+                reused=done.reused_articles,
+                removed=done.removed_articles,
+            )
         finally:
             self._reindex_lock.release()
+
+    def _previous_build(self) -> store.SearchIndex | None:
+        """The index to reuse vectors and parses from: the live one, else the one on disk."""
+        retriever = self._retriever
+        if retriever is not None:
+            return retriever.index
+        return store.load_previous(self.config.index_dir, store.fingerprint(self.encoder))
 
     @property
     def reindexing(self) -> bool:

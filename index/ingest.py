@@ -172,17 +172,21 @@ def parse_article(article_id: str, data: bytes) -> Article:
     return Article(article_id, title, text, checksum(data), tuple(paragraphs))
 
 
-def read_article(path: Path, article_id: str | None = None) -> Article:
-    """Read and parse one article file, with a clear error when it cannot be used."""
-    name = article_id or path.name
+def read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of an article file, or ``ArticleError`` saying why it cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(name, f"the file is too large ({size} bytes)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ArticleError(name, f"cannot read the file ({exc.strerror or exc})") from exc
-    return parse_article(name, data)
+
+
+def read_article(path: Path, article_id: str | None = None) -> Article:
+    """Read and parse one article file, with a clear error when it cannot be used."""
+    name = article_id or path.name
+    return parse_article(name, read_bytes(path, name))
 
 
 def read_corpus(articles_dir: Path) -> list[Article]:

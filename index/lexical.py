@@ -6,9 +6,11 @@ shared by the index and by the abstention check, so both see the same words.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -16,6 +18,13 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _has_apostrophe(word: str) -> bool:
+    return "'" in word or "’" in word
+
+
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
     [
@@ -117,11 +126,14 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content words of ``text`` (possessives dropped)."""
     tokens = []
     for raw in _TOKEN.findall(text.lower()):
-        word = re.sub(r"['’]s$", "", raw).replace("’", "'")
+        word = _POSSESSIVE.sub("", raw).replace("’", "'") if _has_apostrophe(raw) else raw
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         tokens.append(_stem(word))
     return tokens
+
+
+_DOCUMENT_FREQUENCY = "document_frequency.json"
 
 
 class LexicalIndex:
@@ -137,6 +149,32 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         if documents:
             self._bm25.index(tokens, show_progress=False)
+
+    def save(self, directory: Path) -> None:
+        """Write the index into ``directory`` (bm25s arrays + document frequencies)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._size:
+            self._bm25.save(directory, show_progress=False)
+        (directory / _DOCUMENT_FREQUENCY).write_text(
+            json.dumps({"documents": self._size, "frequency": self.document_frequency}),
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, directory: Path, *, mmap: bool = False) -> LexicalIndex:
+        """Read an index ``save`` wrote; with ``mmap`` its score arrays are mapped, not read.
+
+        Raises ``ValueError`` (or ``OSError``) when the files are malformed or missing."""
+        data = json.loads((directory / _DOCUMENT_FREQUENCY).read_text(encoding="utf-8"))
+        index = cls.__new__(cls)
+        index._size = int(data["documents"])
+        index.document_frequency = {str(k): int(v) for k, v in data["frequency"].items()}
+        index._bm25 = bm25s.BM25()
+        if index._size:
+            index._bm25 = bm25s.BM25.load(directory, mmap=mmap, show_progress=False)
+            if index._bm25.scores["num_docs"] != index._size:
+                raise ValueError("the BM25 arrays and the document count disagree")
+        return index
 
     def __len__(self) -> int:
         return self._size

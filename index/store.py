@@ -4,7 +4,16 @@ On disk, ``INDEX_DIR`` holds one folder per build and a ``CURRENT`` file naming 
 one. A build is written into a temporary folder, then ``CURRENT`` is replaced atomically
 (``os.replace``), so a crash or a full disk mid-build never damages the index in use.
 Every file of a build is listed in its manifest with its sha256, and loading checks
-them, so a truncated or garbled file is detected before FAISS ever reads it.
+them, so a truncated or garbled file is detected before FAISS ever reads it. Verified
+files are then memory-mapped where FAISS and bm25s allow, so processes serving the same
+build share one copy of the vectors and BM25 arrays.
+
+Builds are incremental: a new build reuses the previous build's vector of every text
+(paragraph or sentence) it already embedded with the same model, and its parse of every
+article whose bytes and parser are unchanged (``index/incremental.py``), so changing one
+article of a thousand re-embeds that article only. The BM25 tables are saved with the
+build, and the per-row tables only the ranker's candidates need (token sets, answer
+types) are computed on first use, so loading a large index does not re-tokenize it.
 """
 
 from __future__ import annotations
@@ -16,28 +25,37 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+import numpy as np
 
 from index.answer_types import sentence_types
 from index.checksums import sha256_file
 from index.embeddings import Encoder
 from index.errors import EngineError, IndexCorrupt
+from index.incremental import parser_fingerprint
 from index.lexical import LexicalIndex, tokenize
 from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
 from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+# 3: BM25 tables saved with the build, every file of the build listed with its sha256,
+#    the parser fingerprint recorded; older builds are rebuilt from scratch on load.
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 CORPUS = "corpus.json"
 SENTENCES = "sentences.faiss"
 PARAGRAPHS = "paragraphs.faiss"
+SENTENCE_BM25 = "sentences.bm25"  # folders
+PARAGRAPH_BM25 = "paragraphs.bm25"
 _KEEP_BUILDS = 2
+T = TypeVar("T")
 
 
 class IndexWriteError(EngineError, OSError):
@@ -70,6 +88,46 @@ def sentence_document(sentence: Sentence) -> str:
     return sentence.text
 
 
+class LazyRows(Sequence[T], Generic[T]):
+    """A read-only table whose row ``i`` is ``compute(i)``, computed on first use and kept.
+
+    The ranker reads these tables for its few dozen candidates per question; computing
+    them for every row up front would cost a large index seconds at every load. Two
+    threads filling the same row store equal values, so no lock is needed."""
+
+    __slots__ = ("_compute", "_values")
+    _UNSET: Any = object()
+
+    def __init__(self, size: int, compute: Callable[[int], T]) -> None:
+        self._compute = compute
+        self._values: list[Any] = [self._UNSET] * size
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        value = self._values[row]
+        if value is self._UNSET:
+            value = self._values[row] = self._compute(row if row >= 0 else row + len(self))
+        return value
+
+    def __iter__(self) -> Iterator[T]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingStats:
+    """What a build embedded and what it reused from the previous build."""
+
+    embedded_articles: int = 0  # articles with at least one text embedded anew
+    reused_articles: int = 0  # articles whose every vector came from the previous build
+    removed_articles: int = 0  # articles of the previous build no longer in the corpus
+    embedded_texts: int = 0  # distinct texts embedded
+    reused_texts: int = 0  # rows whose vector came from the previous build
+
+
 @dataclass
 class SearchIndex:
     """Everything needed to answer questions, held in memory."""
@@ -85,28 +143,52 @@ class SearchIndex:
     #: The build folder's name in INDEX_DIR once saved or loaded ("" before): lets a
     #: process tell whether ``CURRENT`` names another build (published by another process).
     build: str = ""
-    # derived tables, rebuilt in memory on load (cheap next to embedding)
-    sentence_lexical: LexicalIndex = field(init=False)
-    paragraph_lexical: LexicalIndex = field(init=False)
+    # BM25 tables: built here when not given (a fresh build), loaded with a saved one
+    sentence_lexical: LexicalIndex = None  # type: ignore[assignment]
+    paragraph_lexical: LexicalIndex = None  # type: ignore[assignment]
+    embedding: EmbeddingStats = field(default_factory=EmbeddingStats)
+    parser: str = ""  # incremental.parser_fingerprint() of the code that parsed the articles
+    # derived tables, rebuilt in memory on load; the per-row ones lazily
     sentence_paragraph_row: list[int] = field(init=False)
     paragraph_sentences: list[list[int]] = field(init=False)
-    sentence_tokens: list[frozenset[str]] = field(init=False)
-    paragraph_tokens: list[frozenset[str]] = field(init=False)
-    sentence_types: list[frozenset[str]] = field(init=False)
+    sentence_tokens: Sequence[frozenset[str]] = field(init=False)
+    paragraph_tokens: Sequence[frozenset[str]] = field(init=False)
+    sentence_types: Sequence[frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
-        sentence_docs = [sentence_document(self.sentence(ref)) for ref in self.sentence_refs]
-        paragraph_docs = [self.paragraph(r.article, r.paragraph).text for r in self.paragraph_refs]
-        self.sentence_lexical = LexicalIndex(sentence_docs)
-        self.paragraph_lexical = LexicalIndex(paragraph_docs)
+        if self.sentence_lexical is None:
+            self.sentence_lexical = LexicalIndex([self._sentence_doc(r) for r in self._s_rows])
+        if self.paragraph_lexical is None:
+            self.paragraph_lexical = LexicalIndex([self._paragraph_doc(r) for r in self._p_rows])
         rows = {(ref.article, ref.paragraph): row for row, ref in enumerate(self.paragraph_refs)}
         self.sentence_paragraph_row = [rows[(r.article, r.paragraph)] for r in self.sentence_refs]
         self.paragraph_sentences = [[] for _ in self.paragraph_refs]
         for row, p_row in enumerate(self.sentence_paragraph_row):
             self.paragraph_sentences[p_row].append(row)
-        self.sentence_tokens = [frozenset(tokenize(doc)) for doc in sentence_docs]
-        self.paragraph_tokens = [frozenset(tokenize(doc)) for doc in paragraph_docs]
-        self.sentence_types = [sentence_types(self.sentence(ref)) for ref in self.sentence_refs]
+        self.sentence_tokens = LazyRows(
+            len(self.sentence_refs), lambda r: frozenset(tokenize(self._sentence_doc(r)))
+        )
+        self.paragraph_tokens = LazyRows(
+            len(self.paragraph_refs), lambda r: frozenset(tokenize(self._paragraph_doc(r)))
+        )
+        self.sentence_types = LazyRows(
+            len(self.sentence_refs), lambda r: sentence_types(self.sentence(self.sentence_refs[r]))
+        )
+
+    @property
+    def _s_rows(self) -> range:
+        return range(len(self.sentence_refs))
+
+    @property
+    def _p_rows(self) -> range:
+        return range(len(self.paragraph_refs))
+
+    def _sentence_doc(self, row: int) -> str:
+        return sentence_document(self.sentence(self.sentence_refs[row]))
+
+    def _paragraph_doc(self, row: int) -> str:
+        ref = self.paragraph_refs[row]
+        return self.paragraph(ref.article, ref.paragraph).text
 
     def sentence(self, ref: SentenceRef) -> Sentence:
         return self.articles[ref.article].paragraph(ref.paragraph).sentences[ref.index]
@@ -126,8 +208,20 @@ class SearchIndex:
         )
 
 
-def build(articles: list[Article], encoder: Encoder) -> SearchIndex:
-    """Embed the quotable paragraphs and sentences of ``articles`` into a new index."""
+def fingerprint(encoder: Encoder) -> str:
+    """The model identity recorded in the manifest (vectors of another are never reused)."""
+    return getattr(encoder, "fingerprint", encoder.name)
+
+
+def build(
+    articles: list[Article], encoder: Encoder, previous: SearchIndex | None = None
+) -> SearchIndex:
+    """Embed the quotable paragraphs and sentences of ``articles`` into a new index.
+
+    With ``previous`` (the last build, made with the same model), every paragraph or
+    sentence whose exact text it already holds takes its vector from there instead of
+    being embedded again: a build after changing one article embeds that article only.
+    """
     started = time.perf_counter()
     sentence_refs: list[SentenceRef] = []
     paragraph_refs: list[ParagraphRef] = []
@@ -147,22 +241,72 @@ def build(articles: list[Article], encoder: Encoder) -> SearchIndex:
     sentence_texts = [
         articles[r.article].paragraph(r.paragraph).sentences[r.index].text for r in sentence_refs
     ]
-    vectors = encoder.encode(paragraph_texts + sentence_texts)
-    paragraph_vectors = VectorIndex(encoder.dimension)
-    paragraph_vectors.add(vectors[: len(paragraph_texts)])
-    sentence_vectors = VectorIndex(encoder.dimension)
-    sentence_vectors.add(vectors[len(paragraph_texts) :])
-    elapsed = time.perf_counter() - started
-    return SearchIndex(
+    texts = paragraph_texts + sentence_texts
+    vectors, embedded = _embed(texts, encoder, previous)
+    owners = [r.article for r in paragraph_refs] + [r.article for r in sentence_refs]
+    touched = {owners[i] for i in embedded}
+    new_ids = {a.id for a in articles}
+    stats = EmbeddingStats(
+        embedded_articles=len(touched),
+        reused_articles=len(articles) - len(touched) if previous is not None else 0,
+        removed_articles=(
+            sum(1 for a in previous.articles if a.id not in new_ids) if previous else 0
+        ),
+        embedded_texts=len({texts[i] for i in embedded}),
+        reused_texts=len(texts) - len(embedded),
+    )
+    paragraph_vectors = VectorIndex.build(encoder.dimension, vectors[: len(paragraph_texts)])
+    sentence_vectors = VectorIndex.build(encoder.dimension, vectors[len(paragraph_texts) :])
+    index = SearchIndex(
         articles=articles,
         sentence_refs=sentence_refs,
         paragraph_refs=paragraph_refs,
         sentence_vectors=sentence_vectors,
         paragraph_vectors=paragraph_vectors,
-        model=getattr(encoder, "fingerprint", encoder.name),
+        model=fingerprint(encoder),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        build_seconds=round(elapsed, 3),
+        build_seconds=0.0,
+        embedding=stats,
+        parser=parser_fingerprint(),
     )
+    index.build_seconds = round(time.perf_counter() - started, 3)
+    return index
+
+
+def _embed(
+    texts: list[str], encoder: Encoder, previous: SearchIndex | None
+) -> tuple[np.ndarray, list[int]]:
+    """Vectors of ``texts`` (rows in order) and the positions that had to be embedded.
+
+    Texts the previous build (same model) holds take its stored vectors; each other
+    distinct text is embedded once (a paragraph of one sentence is one text)."""
+    known: dict[str, tuple[int, int]] = {}  # text -> (table, row); 0 paragraphs, 1 sentences
+    if previous is not None and previous.model == fingerprint(encoder):
+        for row in previous._s_rows:
+            known.setdefault(previous.sentence(previous.sentence_refs[row]).text, (1, row))
+        for row, ref in enumerate(previous.paragraph_refs):
+            known.setdefault(previous.paragraph(ref.article, ref.paragraph).text, (0, row))
+    vectors = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    reuse: tuple[list[int], list[int]] = ([], [])  # rows to take from each previous table
+    targets: tuple[list[int], list[int]] = ([], [])
+    missing: dict[str, list[int]] = {}
+    for position, text in enumerate(texts):
+        hit = known.get(text)
+        if hit is None:
+            missing.setdefault(text, []).append(position)
+        else:
+            reuse[hit[0]].append(hit[1])
+            targets[hit[0]].append(position)
+    if previous is not None:
+        for table, source in ((0, previous.paragraph_vectors), (1, previous.sentence_vectors)):
+            if reuse[table]:
+                vectors[targets[table]] = source.rows(reuse[table])
+    # Called even with nothing to embed: every build passes through the encoder once, so
+    # a reindex is always "embedding" while it runs (what callers that gate it rely on).
+    fresh = encoder.encode(list(missing))
+    for row, positions in enumerate(missing.values()):
+        vectors[positions] = fresh[row]
+    return vectors, [p for positions in missing.values() for p in positions]
 
 
 # ------------------------------------------------------------------ persistence
@@ -238,10 +382,18 @@ def _save(index: SearchIndex, index_dir: Path) -> Path:
         )
         index.sentence_vectors.save(tmp / SENTENCES)
         index.paragraph_vectors.save(tmp / PARAGRAPHS)
+        index.sentence_lexical.save(tmp / SENTENCE_BM25)
+        index.paragraph_lexical.save(tmp / PARAGRAPH_BM25)
+        files = sorted(path for path in tmp.rglob("*") if path.is_file())
         manifest = {
             "format": FORMAT_VERSION,
             "model": index.model,
+            "parser": index.parser,
             "dimension": index.sentence_vectors.dimension,
+            "vector_index": {
+                "sentences": index.sentence_vectors.kind,
+                "paragraphs": index.paragraph_vectors.kind,
+            },
             "articles": {a.id: a.checksum for a in index.articles},
             "built_at": index.built_at,
             "build_seconds": index.build_seconds,
@@ -250,10 +402,10 @@ def _save(index: SearchIndex, index_dir: Path) -> Path:
                 "paragraphs": len(index.paragraph_refs),
                 "sentences": len(index.sentence_refs),
             },
-            "files": {name: sha256_file(tmp / name) for name in (CORPUS, SENTENCES, PARAGRAPHS)},
+            "files": {path.relative_to(tmp).as_posix(): sha256_file(path) for path in files},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        for path in tmp.iterdir():
+        for path in [*files, tmp / MANIFEST]:
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
         name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{tmp.name[-6:]}"
@@ -339,12 +491,47 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> SearchIndex:
+_REQUIRED = (CORPUS, SENTENCES, PARAGRAPHS)
+_REQUIRED_FOLDERS = (SENTENCE_BM25, PARAGRAPH_BM25)
+
+
+def verify_files(build_dir: Path, manifest: dict[str, Any]) -> None:
+    """Check every file the manifest lists against its sha256; ``IndexCorrupt`` if not.
+
+    The required files and folders must be listed; listed names must stay inside the
+    build folder and be regular files, not symbolic links."""
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        raise IndexCorrupt("the manifest lists no files")
+    for name in _REQUIRED:
+        if name not in files:
+            raise IndexCorrupt(f"{name} is missing")
+    for folder in _REQUIRED_FOLDERS:
+        if not any(name.startswith(folder + "/") for name in files):
+            raise IndexCorrupt(f"{folder} is missing")
+    for name, want in files.items():
+        parts = name.split("/")
+        if not all(parts) or name.startswith("/") or ".." in parts or "\\" in name:
+            raise IndexCorrupt(f"the manifest lists an invalid file name ({name[:40]!r})")
+        if any(build_dir.joinpath(*parts[:i]).is_symlink() for i in range(1, len(parts) + 1)):
+            raise IndexCorrupt(f"{name} is a symbolic link")
+        path = build_dir / name
+        if not path.is_file():
+            raise IndexCorrupt(f"{name} is missing")
+        if want != sha256_file(path):
+            raise IndexCorrupt(f"{name} is damaged (checksum mismatch)")
+
+
+def load(
+    index_dir: Path, *, model: str, articles: dict[str, str] | None, mmap: bool = True
+) -> SearchIndex:
     """Load the current build, refusing one that is corrupt or stale.
 
     ``articles`` maps each article id now in ARTICLES_DIR to its checksum; ``model`` is
     the encoder fingerprint in use; ``articles=None`` accepts any (the last good index
     while ARTICLES_DIR has a bad file). Raises ``IndexCorrupt`` saying why it must rebuild.
+    Every file is checked against its sha256 first; then, with ``mmap``, the vectors and
+    BM25 arrays are memory-mapped rather than read (shared between processes).
     """
     build_dir = current_build(index_dir)
     manifest = read_manifest(build_dir)
@@ -352,15 +539,7 @@ def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> Sea
         raise IndexCorrupt(f"the index was built with another model ({manifest.get('model')})")
     if articles is not None and manifest.get("articles") != articles:
         raise IndexCorrupt("the articles changed since the index was built")
-    files = manifest.get("files") or {}
-    for name in (CORPUS, SENTENCES, PARAGRAPHS):
-        path = build_dir / name
-        if path.is_symlink():
-            raise IndexCorrupt(f"{name} is a symbolic link")
-        if not path.is_file():
-            raise IndexCorrupt(f"{name} is missing")
-        if files.get(name) != sha256_file(path):
-            raise IndexCorrupt(f"{name} is damaged (checksum mismatch)")
+    verify_files(build_dir, manifest)
     try:
         corpus = json.loads((build_dir / CORPUS).read_text(encoding="utf-8"))
         loaded = [_article_from_json(a) for a in corpus["articles"]]
@@ -368,15 +547,39 @@ def load(index_dir: Path, *, model: str, articles: dict[str, str] | None) -> Sea
         paragraph_refs = [ParagraphRef(*r) for r in corpus["paragraph_refs"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexCorrupt(f"{CORPUS} is malformed: {exc}") from exc
+    try:
+        sentence_lexical = LexicalIndex.load(build_dir / SENTENCE_BM25, mmap=mmap)
+        paragraph_lexical = LexicalIndex.load(build_dir / PARAGRAPH_BM25, mmap=mmap)
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise IndexCorrupt(f"the BM25 tables are malformed: {exc}") from exc
+    if len(sentence_lexical) != len(sentence_refs) or len(paragraph_lexical) != len(paragraph_refs):
+        raise IndexCorrupt("the BM25 tables do not match the corpus")
     dimension = int(manifest["dimension"])
     return SearchIndex(
         articles=loaded,
         sentence_refs=sentence_refs,
         paragraph_refs=paragraph_refs,
-        sentence_vectors=VectorIndex.load(build_dir / SENTENCES, dimension, len(sentence_refs)),
-        paragraph_vectors=VectorIndex.load(build_dir / PARAGRAPHS, dimension, len(paragraph_refs)),
+        sentence_vectors=VectorIndex.load(
+            build_dir / SENTENCES, dimension, len(sentence_refs), mmap=mmap
+        ),
+        paragraph_vectors=VectorIndex.load(
+            build_dir / PARAGRAPHS, dimension, len(paragraph_refs), mmap=mmap
+        ),
         model=manifest["model"],
         built_at=manifest.get("built_at", ""),
         build_seconds=float(manifest.get("build_seconds", 0.0)),
         build=build_dir.name,
+        sentence_lexical=sentence_lexical,
+        paragraph_lexical=paragraph_lexical,
+        parser=str(manifest.get("parser", "")),
     )
+
+
+def load_previous(index_dir: Path, model: str) -> SearchIndex | None:
+    """The current build, whatever articles it holds, to reuse in a new build; ``None``
+    when there is none or it is damaged or from another model (then nothing is reused)."""
+    try:
+        return load(index_dir, model=model, articles=None)
+    except IndexCorrupt as exc:
+        log.info("nothing to reuse from the previous build: %s", exc)
+        return None

@@ -1,7 +1,9 @@
 """Dense vector search with FAISS: normalised embeddings in an inner-product index.
 
 With L2-normalised vectors, inner product is cosine similarity. Row ``i`` of the index
-is item ``i`` of whatever table the caller keeps beside it.
+is item ``i`` of whatever table the caller keeps beside it. Small tables are exact
+(``IndexFlatIP``); large ones approximate (see ``index/ann.py``), always over exact
+stored vectors.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index import ann
 from index.errors import IndexCorrupt
 
 # Queries are tiny; one thread keeps FAISS from fighting torch for the machine's cores.
@@ -18,11 +21,23 @@ faiss.omp_set_num_threads(1)
 
 
 class VectorIndex:
-    """An exact cosine-similarity index (``IndexFlatIP``) over normalised vectors."""
+    """A cosine-similarity index over normalised vectors (exact ``IndexFlatIP`` by default)."""
 
     def __init__(self, dimension: int, index: faiss.Index | None = None) -> None:
         self.dimension = dimension
         self._index = index if index is not None else faiss.IndexFlatIP(dimension)
+
+    @classmethod
+    def build(cls, dimension: int, vectors: np.ndarray) -> VectorIndex:
+        """An index over ``vectors``, exact or approximate by size (``ann.kind_for``)."""
+        if vectors.size and (vectors.ndim != 2 or vectors.shape[1] != dimension):
+            raise ValueError(f"expected vectors of shape (n, {dimension}), got {vectors.shape}")
+        return cls(dimension, ann.build(vectors.reshape(-1, dimension)))
+
+    @property
+    def kind(self) -> str:
+        """``flat`` (exact) or ``hnsw`` (approximate)."""
+        return ann.kind_of(self._index)
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -59,9 +74,12 @@ class VectorIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, dimension: int, expected_rows: int) -> VectorIndex:
+    def load(
+        cls, path: Path, dimension: int, expected_rows: int, *, mmap: bool = False
+    ) -> VectorIndex:
+        """Read an index file; with ``mmap`` its vectors are mapped, not copied (shared)."""
         try:
-            index = faiss.read_index(str(path))
+            index = faiss.read_index(str(path), ann.MMAP_FLAGS if mmap else 0)
         except Exception as exc:  # faiss raises RuntimeError with C++ text
             raise IndexCorrupt(f"cannot read {path.name}: {exc}") from exc
         if index.d != dimension or index.ntotal != expected_rows:
@@ -69,4 +87,4 @@ class VectorIndex:
                 f"{path.name} has {index.ntotal} vectors of dimension {index.d}, "
                 f"expected {expected_rows} of dimension {dimension}"
             )
-        return cls(dimension, index)
+        return cls(dimension, ann.prepare(index))

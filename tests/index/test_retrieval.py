@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from support import BUNDLED_ARTICLE
 
@@ -88,3 +89,36 @@ def test_json_shape(fake_engine):
         } <= set(quote)
         assert isinstance(quote["paragraph"], int)
         assert quote["paragraph"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("scores", "k"),
+    [
+        ([3.0, 1.0, 2.0, 5.0, 4.0], 2),
+        ([1.0, 2.0, 2.0, 2.0, 0.0, 2.0], 3),  # ties at the cut go to the lower rows
+        ([0.0, 0.0, 0.0], 2),
+        ([1.0, 2.0], 5),  # k above the table size
+    ],
+)
+def test_top_rows_is_a_stable_partial_sort(scores, k):
+    """top_rows picks what a stable full sort picks, in the same order."""
+    from index.retrieval import top_rows
+
+    values = np.asarray(scores, dtype=np.float32)
+    assert top_rows(values, k).tolist() == np.argsort(-values, kind="stable")[:k].tolist()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who confirmed the nuclear response?", "When did the embassy close?", "how many mines"],
+)
+def test_skipping_zero_weight_features_keeps_the_ranking(fake_engine, question):
+    """Ranking with only the weighted features equals ranking with all of them."""
+    retriever = fake_engine._live()
+    vector = retriever.encoder.encode([question])
+    rows, full = retriever.features(question, vector)
+    weights = np.asarray(retriever.config.weights, dtype=np.float32)
+    expected = [rows[i] for i in np.argsort(-(full @ weights), kind="stable")]
+    ranked = retriever.candidates(question, vector)
+    assert [retriever.index.sentence_refs.index(c.ref) for c in ranked] == expected
+    assert [c.score for c in ranked] == sorted((full @ weights).tolist(), reverse=True)
