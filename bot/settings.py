@@ -17,6 +17,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TOP_K = 10
 MAX_RATE_LIMIT_QUESTIONS = 1000
 MAX_RATE_LIMIT_SECONDS = 86_400
+MAX_ONNX_THREADS = 64
 
 
 class SettingsError(Exception):
@@ -42,6 +43,8 @@ class Settings:
     log_level: str = "INFO"
     rate_limit_questions: int = 5
     rate_limit_seconds: int = 30
+    onnx_dir: Path | None = None
+    onnx_threads: int = 0
 
     @property
     def engine(self) -> EngineConfig:
@@ -51,6 +54,8 @@ class Settings:
             embedding_model=self.embedding_model,
             embedding_backend=self.embedding_backend,
             top_k=self.top_k,
+            onnx_dir=self.onnx_dir,
+            onnx_threads=self.onnx_threads,
         )
 
     @classmethod
@@ -109,6 +114,9 @@ class Settings:
             problems.append(
                 f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}"
             )
+        onnx_threads = whole_number(
+            get, "ONNX_THREADS", 0, 0, MAX_ONNX_THREADS, problems, " (0: one per core, up to 4)"
+        )
         articles_dir = (
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
@@ -127,6 +135,8 @@ class Settings:
             log_level=level,
             rate_limit_questions=rate_questions,
             rate_limit_seconds=rate_seconds,
+            onnx_dir=Path(get("ONNX_DIR")).expanduser() if get("ONNX_DIR") else None,
+            onnx_threads=onnx_threads,
         )
 
 
