@@ -173,6 +173,54 @@ def export_once(onnx_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+def answer_agreement(onnx_dir: Path) -> tuple[int, int, int, int]:
+    """Ask every evaluation question of the torch engine and of two ONNX engines: one
+    serving the torch-built index (a backend switch, no rebuild) and one that built its
+    own. Returns (questions, same as torch when switched, same when rebuilt, same
+    answered/abstained in both)."""
+    from index.embeddings import load_encoder
+    from index.engine import Engine, EngineConfig
+
+    torch_encoder = load_encoder(backend="torch")
+    onnx_encoder = load_encoder(backend="onnx", onnx_dir=onnx_dir)
+    sets = [
+        (ROOT / "data/articles", ROOT / "bench/eval/kyiv_embassy.jsonl"),
+        (ROOT / "data/articles", ROOT / "bench/dev/kyiv_dev.jsonl"),
+        (
+            ROOT / "bench/eval/heldout/articles",
+            ROOT / "bench/eval/heldout/st-aubin-flash-flood.jsonl",
+        ),
+        *[(folder, ROOT / "bench/dev" / f"{folder.name}.jsonl") for folder in ARTICLE_DIRS[2:]],
+    ]
+    total = switched = rebuilt = decided = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, (articles, questions) in enumerate(sets):
+            shared = Path(tmp) / f"{number}-shared"
+            engines = [
+                Engine(EngineConfig(articles_dir=articles, index_dir=shared), encoder_factory=f)
+                for f in (lambda spec: torch_encoder, lambda spec: onnx_encoder)
+            ]
+            engines.append(
+                Engine(
+                    EngineConfig(articles_dir=articles, index_dir=Path(tmp) / f"{number}-own"),
+                    encoder_factory=lambda spec: onnx_encoder,
+                )
+            )
+            for engine in engines:
+                engine.start()
+            for line in questions.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                question = json.loads(line)["question"]
+                want, *got = (engine.ask(question) for engine in engines)
+                quotes = [[q.text for q in a.quotes] for a in (want, *got)]
+                total += 1
+                switched += quotes[1] == quotes[0]
+                rebuilt += quotes[2] == quotes[0]
+                decided += want.answered == got[0].answered == got[1].answered
+    return total, switched, rebuilt, decided
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=1, help="runs per backend (median)")
@@ -194,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeats):
             for name in names:
                 runs[name].append(run_worker(name, data, onnx_dir, tmp))
+        agreement = answer_agreement(onnx_dir) if export_seconds else None
     reference = runs["torch"][0]["vectors"]
     ms = 1000.0
     print(
@@ -220,8 +269,15 @@ def main(argv: list[str] | None = None) -> int:
         f"2,000 sentences cycled from {distinct} distinct ones; cosine over "
         f"{len(data['compare'])} texts; {args.repeats} run(s) per backend (median)."
     )
-    if export_seconds:
+    if agreement:
+        total, switched, rebuilt, decided = agreement
         print(f"ONNX export (one-off, own process, incl. verification): {export_seconds:.1f} s")
+        print(
+            f"Answers vs torch over {total} evaluation questions: identical quotes in order "
+            f"{switched}/{total} with the torch-built index (backend switched, no rebuild), "
+            f"{rebuilt}/{total} with an ONNX-built index; same answer/abstain decision "
+            f"{decided}/{total}."
+        )
     return 0
 
 
