@@ -56,7 +56,11 @@ def default_onnx_dir() -> Path:
 def default_threads() -> int:
     """ONNX Runtime intra-op threads: every core, at most 4 (no gain past that for
     one question at a time; the bot has other work to do too)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 def source_digest(model_dir: Path, sums: dict[str, str]) -> str:
@@ -82,7 +86,9 @@ def check_cached(folder: Path) -> str | None:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return f"{folder / META_FILE} is missing or unreadable"
-    if not isinstance(meta, dict) or meta.get("format") != EXPORT_FORMAT:
+    if not isinstance(meta, dict):
+        return f"{folder / META_FILE} is not an export record"
+    if meta.get("format") != EXPORT_FORMAT:
         return f"{model} was exported by another version (format {meta.get('format')!r})"
     if meta.get("source") != folder.name:
         return f"{model} was exported from other weights"

@@ -98,21 +98,17 @@ def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> 
         )
     started = time.perf_counter()
     target = cache_dir_for(model_dir, sums, onnx_dir)
-    target.mkdir(parents=True, exist_ok=True)
     tmp_model = target / f".{MODEL_FILE}.{os.getpid()}.tmp"
     try:
+        target.mkdir(parents=True, exist_ok=True)
         bert = BertEncoder(model_dir)
-        _trace(bert, tmp_model, torch)
-        reference = bert.encode(list(VERIFY_TEXTS))
-        candidate = OnnxEncoder(tmp_model, model_dir, name=name, fingerprint=name, threads=0)
-        vectors = candidate.encode(list(VERIFY_TEXTS))
-        del candidate
-        min_cosine = float(np.min(np.sum(reference * vectors, axis=1)))
-        if not min_cosine >= MIN_COSINE:
-            raise ModelError(
-                f"the exported ONNX model is not equivalent to the torch encoder (min cosine "
-                f"{min_cosine:.6f} < {MIN_COSINE}); refusing to use it"
-            )
+        try:
+            _trace(bert, tmp_model, torch)
+        except OSError:
+            raise
+        except Exception as exc:  # the exporter raises many types
+            raise ModelError(f"torch could not export {name} to ONNX: {exc}") from exc
+        min_cosine = _verify(bert, tmp_model, model_dir, name)
         digest = sha256_file(tmp_model)
         seconds = time.perf_counter() - started
         meta = {
@@ -128,8 +124,10 @@ def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> 
         os.replace(tmp_model, target / MODEL_FILE)
         _write_atomic(target / META_FILE, json.dumps(meta, indent=2) + "\n")
         _write_atomic(target / (MODEL_FILE + SUMS_SUFFIX), f"{digest}  {MODEL_FILE}\n")
+    except OSError as exc:  # a read-only or full ONNX_DIR
+        raise ModelError(f"cannot write the ONNX model to {target}: {exc}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone already, or never written
             tmp_model.unlink()
     log.info(
         "exported %s to %s in %.1f s (min cosine to torch %.6f)",
@@ -139,6 +137,21 @@ def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> 
         min_cosine,
     )
     return ExportReport(target / MODEL_FILE, min_cosine, seconds)
+
+
+def _verify(bert, path: Path, model_dir: Path, name: str) -> float:
+    """The lowest cosine between the torch and the ONNX vectors of ``VERIFY_TEXTS``;
+    below ``MIN_COSINE``, a ``ModelError``."""
+    reference = bert.encode(list(VERIFY_TEXTS))
+    candidate = OnnxEncoder(path, model_dir, name=name, fingerprint=name)
+    vectors = candidate.encode(list(VERIFY_TEXTS))
+    min_cosine = float(np.min(np.sum(reference * vectors, axis=1)))
+    if not min_cosine >= MIN_COSINE:  # also refuses NaN
+        raise ModelError(
+            f"the exported ONNX model is not equivalent to the torch encoder (min cosine "
+            f"{min_cosine:.6f} < {MIN_COSINE}); refusing to use it"
+        )
+    return min_cosine
 
 
 def _trace(bert, path: Path, torch) -> None:

@@ -127,12 +127,13 @@ def corrupt(path: Path) -> None:
         (lambda f: (f / "model.onnx").unlink(), "no exported model"),
         (lambda f: (f / "model.onnx.sha256").unlink(), "model.onnx.sha256 is missing"),
         (lambda f: (f / "export.json").write_text("{not json"), "missing or unreadable"),
+        (lambda f: (f / "export.json").write_text("[]"), "not an export record"),
         (
             lambda f: (f / "export.json").write_text(json.dumps({"format": 0})),
             "exported by another version",
         ),
     ],
-    ids=["flipped-byte", "no-model", "no-sidecar", "bad-metadata", "old-format"],
+    ids=["flipped-byte", "no-model", "no-sidecar", "bad-metadata", "list-metadata", "old-format"],
 )
 def test_damaged_or_stale_cache_is_refused(cache_copy: Path, damage, reason):
     """Without re-export, a damaged or stale cached model is a clear ModelError."""
@@ -191,6 +192,15 @@ def test_export_below_the_cosine_bar_is_refused(monkeypatch, tmp_path: Path, onn
     with pytest.raises(ModelError, match="not equivalent to the torch encoder"):
         onnx_export.export(model_dir, name, sums, tmp_path)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_unwritable_onnx_dir_is_a_clear_error(tmp_path: Path):
+    """An ONNX_DIR that cannot be created gives a ModelError naming it, not a traceback."""
+    model_dir, name, _, sums = model_args()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ModelError, match=r"cannot write the ONNX model to .*a-file"):
+        onnx_export.export(model_dir, name, sums, blocker)
 
 
 def test_missing_onnxruntime_is_a_clear_error(monkeypatch, onnx_encoder):
