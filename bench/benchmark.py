@@ -35,7 +35,12 @@ engine = Engine(EngineConfig(index_dir=Path(sys.argv[1]), embedding_backend=sys.
 engine.start()
 ready = time.perf_counter() - started
 engine.ask("Why did the embassy close?")
+# VmHWM, not ru_maxrss: after vfork + exec, ru_maxrss still counts the parent's peak
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = Path("/proc/self/status")
+for line in status.read_text().splitlines() if status.exists() else []:
+    if line.startswith("VmHWM:"):
+        rss_mb = int(line.split()[1]) / 1024
 print(json.dumps({"ready": ready, "rss_mb": rss_mb}))
 """
 

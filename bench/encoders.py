@@ -11,7 +11,7 @@ Each backend runs in its own fresh process (so memory is that backend's alone):
 - article: sentences per second embedding the bundled article's sentences in one call
   (best of 5); 2,000 sentences: every sentence of every article in the repository,
   cycled to 2,000, in one call (what a reindex of a larger corpus does);
-- RSS after load and peak RSS of the worker process (``ru_maxrss``);
+- RSS after load and peak RSS (``VmHWM``) of the worker process;
 - min cosine: the lowest cosine between this backend's vectors and the torch encoder's,
   over the questions, the article's sentences and its paragraphs.
 
@@ -55,14 +55,14 @@ BULK = 2000
 _WORKER = """
 import time
 started = time.perf_counter()
-import json, resource, sys
+import json, sys
 from pathlib import Path
 import numpy as np
 from index.embeddings import load_encoder
 
-def rss_mb():
+def status_mb(field):  # VmRSS now, VmHWM peak (ru_maxrss would count the parent's peak)
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -71,7 +71,7 @@ encoder = load_encoder(backend=job["backend"], onnx_dir=Path(job["onnx_dir"]),
                        onnx_threads=job["threads"])
 encoder.encode(["warm-up"])
 load = time.perf_counter() - started
-rss_load = rss_mb()
+rss_load = status_mb("VmRSS")
 for question in job["questions"][:5]:
     encoder.encode([question])
 query = []
@@ -90,7 +90,7 @@ bulk = time.perf_counter() - t
 np.save(job["vectors"], encoder.encode(job["compare"]))
 print(json.dumps({
     "load": load, "rss_load": rss_load, "query": query, "article": min(article),
-    "bulk": bulk, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "bulk": bulk, "peak": status_mb("VmHWM"),
 }))
 """
 
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {name} | {med('load'):.2f} s | {p50 * ms:.1f} ms | {p95 * ms:.1f} ms | "
             f"{len(data['article']) / med('article'):.0f} | {BULK / med('bulk'):.0f} | "
-            f"{med('rss_load'):.0f} MB | {med('peak'):.0f} MB | {cosine:.6f} |"
+            f"{med('rss_load'):.0f} MB | {med('peak'):.0f} MB | {cosine:.7f} |"
         )
     print(
         f"\n{len(data['questions'])} questions; article: {len(data['article'])} sentences; "
