@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # pulls the multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: run test lint eval bench bench-discord bench-scale clean
+.PHONY: run test lint eval bench bench-encoders bench-discord bench-scale export-onnx clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.benchmark
+
+bench-encoders: $(STAMP)
+	$(BIN)/python -m bench.encoders
+
+export-onnx: $(STAMP)
+	$(BIN)/python -m bot export-onnx
 
 bench-discord: $(STAMP)
 	$(BIN)/python -m bench.discord_bench

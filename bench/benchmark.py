@@ -1,6 +1,8 @@
 """Speed and memory of the answer engine. Prints a table; asserts nothing.
 
-Usage: ``python -m bench.benchmark [--rounds N]`` (``make bench``).
+Usage: ``python -m bench.benchmark [--rounds N] [--backend auto|onnx|...]`` (``make bench``;
+``--backend onnx`` exports the model into ``var/onnx`` first if needed; per-backend encoder
+numbers: ``bench/encoders.py``).
 
 - cold start: a fresh process from interpreter start to an engine ready to answer,
   with the index already on disk (what a restart of the bot costs), best of 3;
@@ -29,11 +31,16 @@ import json, resource, sys, time
 started = time.perf_counter()
 from pathlib import Path
 from index.engine import Engine, EngineConfig
-engine = Engine(EngineConfig(index_dir=Path(sys.argv[1])))
+engine = Engine(EngineConfig(index_dir=Path(sys.argv[1]), embedding_backend=sys.argv[2]))
 engine.start()
 ready = time.perf_counter() - started
 engine.ask("Why did the embassy close?")
+# VmHWM, not ru_maxrss: after vfork + exec, ru_maxrss still counts the parent's peak
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = Path("/proc/self/status")
+for line in status.read_text().splitlines() if status.exists() else []:
+    if line.startswith("VmHWM:"):
+        rss_mb = int(line.split()[1]) / 1024
 print(json.dumps({"ready": ready, "rss_mb": rss_mb}))
 """
 
@@ -43,12 +50,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def cold_start(index_dir: Path) -> dict[str, float]:
+def cold_start(index_dir: Path, backend: str = "auto") -> dict[str, float]:
     runs = []
     for _ in range(3):
         started = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", _COLD, str(index_dir)],
+            [sys.executable, "-c", _COLD, str(index_dir), backend],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -64,6 +71,7 @@ def cold_start(index_dir: Path) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
+    parser.add_argument("--backend", default="auto", help="EMBEDDING_BACKEND (default auto)")
     args = parser.parse_args(argv)
 
     from index.engine import Engine, EngineConfig
@@ -76,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp) / "index"
-        engine = Engine(EngineConfig(index_dir=index_dir))
+        engine = Engine(EngineConfig(index_dir=index_dir, embedding_backend=args.backend))
         engine.start()
         builds = []
         for _ in range(3):
             builds.append(engine.reindex().seconds)
-        cold = cold_start(index_dir)
+        cold = cold_start(index_dir, args.backend)
         encoder = engine.encoder
         for question in questions[:5]:  # warm-up
             engine.ask(question)

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     quotes.add_argument("--article", metavar="ID", help="only in this article")
     sub.add_parser("chat", help="ask questions interactively in the terminal")
     sub.add_parser("run", help="start the Discord bot (or the terminal chat with no token)")
+    sub.add_parser(
+        "export-onnx", help="export the model for EMBEDDING_BACKEND=onnx (into ONNX_DIR)"
+    )
     return parser
 
 
@@ -151,6 +154,17 @@ def cmd_chat(engine: Engine, intro: str | None = None) -> int:
             print(f"! {exc}")
 
 
+def cmd_export_onnx(settings: Settings) -> int:
+    from index.onnx_export import export_model
+
+    report = export_model(settings.embedding_model, settings.onnx_dir)
+    print(
+        f"exported {report.path} in {report.seconds:.1f} s "
+        f"(min cosine to the torch encoder {report.min_cosine:.6f})"
+    )
+    return 0
+
+
 NO_TOKEN = """No DISCORD_TOKEN is set, so the bot cannot log in to Discord yet.
 To connect it: create an application at https://discord.com/developers/applications,
 copy its bot token into a file named .env here (see .env.example), and run `make run` again.
@@ -196,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_quotes(engine, args.speaker, args.article)
         if args.command == "chat":
             return cmd_chat(engine)
+        if args.command == "export-onnx":
+            return cmd_export_onnx(settings)
         return cmd_run(engine, settings)
     except EngineError as exc:
         return _fail(str(exc))

@@ -21,6 +21,7 @@ MAX_SHARD_COUNT = 10_000
 MAX_INDEX_WATCH_SECONDS = 3600
 #: Where answers (for the buttons under them) and feedback are stored.
 DEFAULT_FEEDBACK_DB = DEFAULT_INDEX_DIR.parent / "feedback.sqlite3"
+MAX_ONNX_THREADS = 64
 
 
 class SettingsError(Exception):
@@ -53,6 +54,8 @@ class Settings:
     #: How often to check INDEX_DIR for a build another process published (0: never).
     index_watch_seconds: float = 5.0
     feedback_db: Path = DEFAULT_FEEDBACK_DB
+    onnx_dir: Path | None = None
+    onnx_threads: int = 0
 
     @property
     def syncs_commands(self) -> bool:
@@ -68,6 +71,8 @@ class Settings:
             embedding_model=self.embedding_model,
             embedding_backend=self.embedding_backend,
             top_k=self.top_k,
+            onnx_dir=self.onnx_dir,
+            onnx_threads=self.onnx_threads,
         )
 
     @classmethod
@@ -143,6 +148,9 @@ class Settings:
             problems.append(
                 f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}"
             )
+        onnx_threads = whole_number(
+            get, "ONNX_THREADS", 0, 0, MAX_ONNX_THREADS, problems, " (0: one per core, up to 4)"
+        )
         articles_dir = (
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
@@ -173,6 +181,8 @@ class Settings:
             shard_ids=shard_ids,
             index_watch_seconds=float(watch_seconds),
             feedback_db=feedback_db,
+            onnx_dir=Path(get("ONNX_DIR")).expanduser() if get("ONNX_DIR") else None,
+            onnx_threads=onnx_threads,
         )
 
 

@@ -104,11 +104,19 @@ class BertEncoder:
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        torch, functional = self._torch, self._torch.nn.functional
+        torch = self._torch
         encodings = self._tokenizer.encode_batch(texts)
         ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
         mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.float32)
         types = torch.tensor([e.type_ids for e in encodings], dtype=torch.long)
+        return self.forward(ids, mask, types).numpy()
+
+    def forward(self, ids, mask, types):
+        """Token ids, attention mask and token types (batch x length) to unit vectors.
+
+        Plain tensor code, so ``index.onnx_export`` can trace this same function."""
+        torch, functional = self._torch, self._torch.nn.functional
+        mask = mask.to(torch.float32)
         batch, length = ids.shape
         w = self._w
         positions = torch.arange(length)
@@ -139,4 +147,4 @@ class BertEncoder:
             x = self._norm(self._linear(hidden, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
         summed = (x * mask[:, :, None]).sum(dim=1)
         pooled = summed / mask.sum(dim=1, keepdim=True).clamp(min=1e-9)
-        return functional.normalize(pooled, p=2, dim=1).numpy()
+        return functional.normalize(pooled, p=2, dim=1)

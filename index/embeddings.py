@@ -98,17 +98,42 @@ def prepare_model(spec: str, *, verify: bool = True) -> tuple[Path, str, str]:
     return model_dir, name, f"{name}@{expected.get('model.safetensors', 'unpinned')[:12]}"
 
 
-BACKENDS = ("auto", "torch", "sentence-transformers")
+BACKENDS = ("auto", "torch", "sentence-transformers", "onnx")
 
 
-def load_encoder(spec: str = BUNDLED, backend: str = "auto") -> Encoder:
+def load_encoder(
+    spec: str = BUNDLED,
+    backend: str = "auto",
+    *,
+    onnx_dir: Path | None = None,
+    onnx_threads: int | None = None,
+) -> Encoder:
     """The encoder for ``EMBEDDING_MODEL``: the lean torch encoder where the model's layout
-    allows (fast start), sentence-transformers otherwise or when asked for."""
+    allows (fast start), sentence-transformers otherwise or when asked for, ONNX Runtime
+    when asked for (``index/onnx_encoder.py``; exported into ``onnx_dir`` on first use)."""
     if backend not in BACKENDS:
         raise ModelError(f"EMBEDDING_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
     model_dir, name, fingerprint = prepare_model(spec)
     from index import bert_encoder
 
+    if backend == "onnx":
+        if not bert_encoder.supports(model_dir):
+            raise ModelError(
+                f"the model in {model_dir} is not a BERT mean-pooling model; EMBEDDING_BACKEND="
+                "onnx supports those only (use auto or sentence-transformers)"
+            )
+        from index.onnx_encoder import load_onnx_encoder
+
+        encoder = load_onnx_encoder(
+            model_dir,
+            name,
+            fingerprint,
+            resolve_model(spec)[2],
+            onnx_dir=onnx_dir,
+            threads=onnx_threads,
+        )
+        log.info("loaded embedding model %s (onnx backend, %s)", name, encoder.path)
+        return encoder
     if backend != "sentence-transformers" and bert_encoder.supports(model_dir):
         encoder = LeanEncoder(model_dir, name, fingerprint)
     elif backend == "torch":

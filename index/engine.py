@@ -44,8 +44,10 @@ class EngineConfig:
     articles_dir: Path = DEFAULT_ARTICLES_DIR
     index_dir: Path = DEFAULT_INDEX_DIR
     embedding_model: str = BUNDLED
-    embedding_backend: str = "auto"  # auto | torch | sentence-transformers
+    embedding_backend: str = "auto"  # auto | torch | sentence-transformers | onnx
     top_k: int = 3
+    onnx_dir: Path | None = None  # EMBEDDING_BACKEND=onnx: export cache (None: var/onnx)
+    onnx_threads: int = 0  # EMBEDDING_BACKEND=onnx: intra-op threads (0: cores, at most 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,10 @@ class Engine:
                 self._encoder = self.encoder_factory(self.config.embedding_model)
             else:
                 self._encoder = load_encoder(
-                    self.config.embedding_model, self.config.embedding_backend
+                    self.config.embedding_model,
+                    self.config.embedding_backend,
+                    onnx_dir=self.config.onnx_dir,
+                    onnx_threads=self.config.onnx_threads,
                 )
         return self._encoder
 

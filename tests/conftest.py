@@ -54,3 +54,17 @@ def real_engine(real_encoder, tmp_path_factory: pytest.TempPathFactory) -> Engin
     )
     engine.start()
     return engine
+
+
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An ONNX export cache holding the bundled model, exported once per test session."""
+    return tmp_path_factory.mktemp("onnx")
+
+
+@pytest.fixture(scope="session")
+def onnx_encoder(onnx_dir: Path):
+    """The bundled model on ONNX Runtime: the first load exports it into ``onnx_dir``."""
+    from index.embeddings import load_encoder
+
+    return load_encoder(backend="onnx", onnx_dir=onnx_dir)

@@ -105,3 +105,22 @@ def test_readable_answer_in_a_subprocess(tmp_path):
     ).stdout
     assert "Peter Kyle, Science Secretary, said on Times Radio" in out
     assert "paragraph 9" in out
+
+
+def test_export_onnx_command(env, monkeypatch, tmp_path, capsys):
+    """`python -m bot export-onnx` exports into ONNX_DIR and prints where and how close."""
+    from index import onnx_export
+
+    calls = []
+
+    def fake_export(model_dir, name, sums, onnx_dir):
+        calls.append(onnx_dir)
+        return onnx_export.ExportReport(onnx_dir / "x" / "model.onnx", 0.9999991, 4.2)
+
+    monkeypatch.setattr(onnx_export, "export", fake_export)
+    monkeypatch.setenv("ONNX_DIR", str(tmp_path / "onnx"))
+    assert main(["export-onnx"]) == 0
+    assert calls == [tmp_path / "onnx"]
+    out = capsys.readouterr().out
+    assert f"exported {tmp_path / 'onnx' / 'x' / 'model.onnx'} in 4.2 s" in out
+    assert "0.999999" in out

@@ -129,3 +129,21 @@ def test_feedback_db_default_and_override(tmp_path: Path):
     assert chosen.feedback_db == tmp_path / "fb.sqlite3"
     with pytest.raises(SettingsError, match="FEEDBACK_DB must be a file path"):
         Settings.from_mapping({"FEEDBACK_DB": str(tmp_path)})
+
+
+def test_onnx_backend_settings():
+    """EMBEDDING_BACKEND=onnx is accepted, with ONNX_DIR and ONNX_THREADS passed on."""
+    settings = Settings.from_mapping(
+        {"EMBEDDING_BACKEND": "ONNX", "ONNX_DIR": "/tmp/o", "ONNX_THREADS": "2"}
+    )
+    assert settings.engine.embedding_backend == "onnx"
+    assert settings.engine.onnx_dir == Path("/tmp/o")
+    assert settings.engine.onnx_threads == 2
+    assert Settings.from_mapping({}).engine.onnx_dir is None
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "65"])
+def test_bad_onnx_threads(value: str):
+    """ONNX_THREADS out of range or not a number is reported by name."""
+    with pytest.raises(SettingsError, match="ONNX_THREADS"):
+        Settings.from_mapping({"ONNX_THREADS": value})

@@ -1,0 +1,213 @@
+"""An encoder backed by ONNX Runtime (``EMBEDDING_BACKEND=onnx``), opt-in.
+
+The ONNX file is exported offline from the same verified weights as the torch encoder
+(``index/onnx_export.py``) and cached in ``ONNX_DIR`` (default ``var/onnx``), one folder
+per source model::
+
+    var/onnx/<sha of model.safetensors + config.json>/
+        model.onnx          BERT + mean pooling + L2 normalisation, traced from torch
+        model.onnx.sha256   checked on every load
+        export.json         format, source, min cosine to torch at export time
+
+On load a missing, stale (other weights or an older export format) or damaged file
+(sha256 mismatch, or ONNX Runtime cannot read it) is exported again, and the reason is
+logged. Serving a cached file needs neither torch nor the ``onnx`` package: only
+``onnxruntime``, ``tokenizers`` and numpy, so the process starts faster and smaller.
+
+Tokenisation is the model's ``tokenizer.json`` with the same truncation and padding as
+``index/bert_encoder.py``; texts are batched sorted by length, as there.
+
+The encoder keeps the torch encoder's fingerprint (the weights' pinned sha256): the export
+is refused unless its vectors are within cosine 0.999 of torch's (0.99999+ measured), so
+an index built with one backend is served with the other without a rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.checksums import sha256_file
+from index.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMAT = 1  # bump when the exported graph changes: cached files get re-exported
+MODEL_FILE = "model.onnx"
+SUMS_SUFFIX = ".sha256"
+META_FILE = "export.json"
+BATCH_SIZE = 32
+
+
+def default_onnx_dir() -> Path:
+    """``ONNX_DIR`` from the environment, else ``var/onnx`` in the project folder."""
+    configured = os.environ.get("ONNX_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(__file__).resolve().parent.parent / "var" / "onnx"
+
+
+def default_threads() -> int:
+    """ONNX Runtime intra-op threads: every core, at most 4 (no gain past that for
+    one question at a time; the bot has other work to do too)."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def source_digest(model_dir: Path, sums: dict[str, str]) -> str:
+    """What the export depends on: the weights and the architecture (pinned sums when the
+    model has them, already verified by ``prepare_model``; else hashed here)."""
+    parts = []
+    for name in ("model.safetensors", "config.json"):
+        parts.append(sums.get(name) or sha256_file(model_dir / name))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cache_dir_for(model_dir: Path, sums: dict[str, str], onnx_dir: Path) -> Path:
+    return onnx_dir / source_digest(model_dir, sums)[:16]
+
+
+def check_cached(folder: Path) -> str | None:
+    """Why the cached export in ``folder`` cannot be used (missing, stale, damaged), or
+    None when it can."""
+    model = folder / MODEL_FILE
+    if not model.is_file():
+        return f"no exported model at {model}"
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"{folder / META_FILE} is missing or unreadable"
+    if not isinstance(meta, dict):
+        return f"{folder / META_FILE} is not an export record"
+    if meta.get("format") != EXPORT_FORMAT:
+        return f"{model} was exported by another version (format {meta.get('format')!r})"
+    if meta.get("source") != folder.name:
+        return f"{model} was exported from other weights"
+    try:
+        want = (folder / (MODEL_FILE + SUMS_SUFFIX)).read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        return f"{model}{SUMS_SUFFIX} is missing or empty"
+    got = sha256_file(model)
+    if got != want.lower():
+        return f"{model} does not match its sha256 (expected {want[:12]}…, got {got[:12]}…)"
+    return None
+
+
+def load_onnx_encoder(
+    model_dir: Path,
+    name: str,
+    fingerprint: str,
+    sums: dict[str, str],
+    *,
+    onnx_dir: Path | None = None,
+    threads: int | None = None,
+    export: bool = True,
+) -> OnnxEncoder:
+    """The ONNX encoder for a verified model folder, exporting it first when the cached
+    file is missing, stale or damaged (logged). ``export=False`` raises instead."""
+    onnx_dir = onnx_dir if onnx_dir is not None else default_onnx_dir()
+    folder = cache_dir_for(model_dir, sums, onnx_dir)
+    problem = check_cached(folder)
+    if problem is None:
+        try:
+            return OnnxEncoder(
+                folder / MODEL_FILE, model_dir, name=name, fingerprint=fingerprint, threads=threads
+            )
+        except ModelError as exc:
+            problem = str(exc)
+    if not export:
+        raise ModelError(f"cannot use the ONNX model: {problem}")
+    log.warning("%s; exporting %s to ONNX (once, about 10 s)", problem, name)
+    from index.onnx_export import export as run_export
+
+    report = run_export(model_dir, name, sums, onnx_dir)
+    return OnnxEncoder(report.path, model_dir, name=name, fingerprint=fingerprint, threads=threads)
+
+
+class OnnxEncoder:
+    """Token ids to unit vectors with ONNX Runtime on the CPU; same model as the torch path."""
+
+    def __init__(
+        self,
+        onnx_path: Path,
+        model_dir: Path,
+        *,
+        name: str,
+        fingerprint: str,
+        threads: int | None = None,
+    ) -> None:
+        try:
+            import onnxruntime
+        except ImportError as exc:
+            raise ModelError(
+                "EMBEDDING_BACKEND=onnx needs the onnxruntime package: "
+                "pip install -e '.[onnx]' (or run `make run`, which installs it)"
+            ) from exc
+        from tokenizers import Tokenizer
+
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        st_config_path = model_dir / "sentence_bert_config.json"
+        st_config = (
+            json.loads(st_config_path.read_text(encoding="utf-8"))
+            if st_config_path.is_file()
+            else {}
+        )
+        self.name = name
+        self.fingerprint = fingerprint
+        self.dimension = int(config["hidden_size"])
+        self.threads = default_threads() if not threads else int(threads)
+        max_length = int(st_config.get("max_seq_length") or config["max_position_embeddings"])
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=max_length)
+        self._tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3  # errors only
+        # Idle pool threads sleep instead of spinning: FAISS and the bot share 2 cores
+        # (the same reason as OMP_WAIT_POLICY=PASSIVE in index/__init__.py).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
+            raise ModelError(f"ONNX Runtime cannot load {onnx_path}: {exc}") from exc
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        outputs = self._session.get_outputs()
+        if not {"input_ids", "attention_mask"} <= self._inputs or len(outputs) != 1:
+            raise ModelError(f"{onnx_path} is not an exported sentence encoder")
+        self.path = onnx_path
+
+    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # sort by length so each batch pads little, then restore the order
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._encode_batch([texts[i] for i in rows])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        (vectors,) = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})
+        return vectors
