@@ -146,6 +146,15 @@ def evaluate_set(
             quotes = [(q.text, q.article_id) for q in answer.quotes]
             for engine_scores, _ in rows:
                 _score_answer(engine_scores, item, answer.answered, quotes)
+            if "article" in item:  # the same question with /ask article: set to its article
+                filtered = engine.ask(item["question"], article=item["article"] or None)
+                scores, _ = results.setdefault(f"{name}:filtered", (Scores(), Scores()))
+                _score_answer(
+                    scores,
+                    item,
+                    filtered.answered,
+                    [(q.text, q.article_id) for q in filtered.quotes],
+                )
             if (
                 verbose
                 and not item.get("off_topic")
@@ -199,6 +208,8 @@ def table(results: dict[str, tuple[Scores, Scores]]) -> str:
     for name, (engine_scores, baseline_scores) in results.items():
         for system, scores in (("engine", engine_scores), ("baseline", baseline_scores)):
             row = scores.row()
+            if not row["questions"]:
+                continue  # e.g. the filtered run has no baseline
             attribution = (
                 f"{row['attribution']:.2f}"
                 if system == "engine" and scores.attribution_total
