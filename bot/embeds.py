@@ -15,7 +15,7 @@ from datetime import datetime
 import discord
 
 from bot.render import NO_ANSWER, NO_ANSWER_HINT, attribution_line, quote_source, split_message
-from index.models import Answer, IndexInfo, Quote
+from index.models import Answer, Quote
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 CONTENT_LIMIT = 2000
@@ -210,45 +210,6 @@ def pack(blocks: Iterable[str], limit: int = CONTENT_LIMIT, separator: str = "\n
 
 
 # ---------------------------------------------------------------- /about and /help
-def about_embed(info: IndexInfo, *, top_k: int, reindexing: bool = False) -> discord.Embed:
-    """What is indexed: articles, counts, model and when the index was built."""
-    embed = discord.Embed(title="About this bot", colour=INFO_COLOUR)
-    embed.description = truncate(
-        "I answer questions about the article(s) below with sentences quoted exactly from "
-        f"them, each with who said it (up to {top_k} per answer).",
-        DESCRIPTION_LIMIT,
-    )
-    titles = [f"• {escape_markdown(title)}" for _, title in info.articles]
-    lines: list[str] = []
-    for number, line in enumerate(titles):
-        more = f"… and {len(titles) - number} more"
-        if len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT - len(more) - 1:
-            lines.append(more)
-            break
-        lines.append(line)
-    embed.add_field(
-        name=f"{_plural(len(info.articles), 'article')} indexed",
-        value="\n".join(lines) or "none",
-        inline=False,
-    )
-    embed.add_field(
-        name="Index",
-        value=f"{_plural(info.paragraphs, 'paragraph')} · {_plural(info.sentences, 'sentence')}",
-        inline=True,
-    )
-    embed.add_field(
-        name="Model",
-        value=truncate(f"{info.model} ({info.dimension} dimensions)", FIELD_VALUE_LIMIT),
-        inline=True,
-    )
-    built = _built_at(info.built_at)
-    status = f"{built} in {info.build_seconds:.1f} s"
-    if reindexing:
-        status += "\nA reindex is running now."
-    embed.add_field(name="Built", value=truncate(status, FIELD_VALUE_LIMIT), inline=False)
-    return embed
-
-
 def _built_at(text: str) -> str:
     """A Discord timestamp (shown in each reader's time zone) or the raw text."""
     try:

@@ -8,7 +8,6 @@ from support import assert_embed_within_limits
 
 from bot import embeds
 from bot.embeds import (
-    about_embed,
     answer_embed,
     answer_messages,
     escape_markdown,
@@ -18,6 +17,7 @@ from bot.embeds import (
     quote_block,
     truncate,
 )
+from bot.panels import about_articles_embed
 from bot.render import NO_ANSWER, NO_ANSWER_HINT, render_text
 from index.models import Answer, Attribution, IndexInfo, Quote
 
@@ -196,9 +196,9 @@ def test_about_embed_lists_articles_counts_model_and_time() -> None:
         "2026-11-25T11:10:15+00:00",
         0.85,
     )
-    embed = about_embed(info, top_k=3, reindexing=True)
+    embed = about_articles_embed(info, None, top_k=3, reindexing=True)
     fields = {f.name: f.value for f in embed.fields}
-    assert fields["1 article indexed"] == f"• {TITLE}"
+    assert fields["1 article indexed"] == f"• {TITLE} (`a.txt`)"
     assert fields["Index"] == "21 paragraphs · 23 sentences"
     assert "all-MiniLM-L6-v2" in fields["Model"]
     assert fields["Built"].startswith("<t:1795605015:f>")
@@ -209,7 +209,7 @@ def test_about_embed_lists_articles_counts_model_and_time() -> None:
 def test_about_embed_with_many_long_titles_fits() -> None:
     articles = tuple((f"{n}.txt", "T" * 200) for n in range(100))
     info = IndexInfo(articles, 1, 1, "m", 1, "not a date", 1.0)
-    embed = about_embed(info, top_k=3)
+    embed = about_articles_embed(info, None, top_k=3)
     assert_within_limits(embed)
     assert embed.fields[0].value.endswith("more")
     assert embed.fields[-1].value.startswith("not a date")
