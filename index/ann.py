@@ -24,19 +24,20 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-#: Largest table searched exactly. Measured (bench/ann_tune.py, one thread, a busy
-#: 2-core machine): exact search of 20k MiniLM vectors took 7-19 ms per query, against
-#: 0.3-0.6 ms for HNSW at recall@10 0.98-0.99; at 10k exact search is 2-4 ms.
+#: Largest table searched exactly. Measured (bench/ann_tune.py, one thread, a shared
+#: 2-core machine): exact search takes 2-4 ms at 10k MiniLM vectors, 7-19 ms at 20k and
+#: 15 ms at 100k, against 1-2 ms for HNSW; up to 10k it costs less than embedding the
+#: question, so small corpora stay exact.
 EXACT_MAX_VECTORS = 10_000
-#: HNSW links per node. M=16 (efC 40) needed efSearch 512 for recall 0.96 on 45k
-#: vectors; M=32 (efC 128) reaches 0.99 there (docs/benchmarks.md).
+#: HNSW links per node. At 100k real vectors M=16 reached only 0.935 recall@10 at
+#: efSearch 512; M=32 reaches 0.989 (docs/benchmarks.md).
 HNSW_M = 32
-#: Candidate list while building: 128 gained +0.01-0.04 recall over 64 at every efSearch
-#: for 2.4x the build time; M=48 with 200 gained < 0.01 more for another 1.4x.
+#: Candidate list while building: 128 gained 0.02-0.05 recall over 64 for 1.7x the
+#: build time; M=48 with 200 gained 0.004 more for another 1.9x (78 s at 100k).
 HNSW_EF_CONSTRUCTION = 128
 #: Candidate list while searching (never below the k asked for). Recall falls as the
-#: table grows (efSearch 256: 0.990 at 20k vectors, 0.979 at 45k); 512 held 0.991 at 45k
-#: for 1.4 ms a search, so it keeps recall@10 >= 0.95 with margin at 100k+.
+#: table grows (efSearch 256: 0.990 at 20k vectors, 0.970 at 100k); 512 gives 0.989 at
+#: 100k for 1.7 ms a search (target: >= 0.95 and < 20 ms).
 HNSW_EF_SEARCH = 512
 #: Flags for ``faiss.read_index``: memory-map the vectors instead of copying them.
 MMAP_FLAGS = faiss.IO_FLAG_MMAP_IFC
