@@ -76,18 +76,12 @@ def cmd_ask(engine: Engine, questions: list[str], as_json: bool, article: str | 
 
 def cmd_reindex(engine: Engine) -> int:
     report = engine.reindex()
-    print(
-        f"indexed {report.articles} article(s): {report.paragraphs} paragraphs, "
-        f"{report.sentences} sentences in {report.seconds:.2f} s"
-    )
+    print(f"indexed {report.summary()}")
     return 0
 
 
 def _print_report(verb: str, report) -> None:
-    print(
-        f"{verb}; indexed {report.articles} article(s): {report.paragraphs} paragraphs, "
-        f"{report.sentences} sentences in {report.seconds:.2f} s"
-    )
+    print(f"{verb}; indexed {report.summary()}")
 
 
 def cmd_add(engine: Engine, file: str) -> int:

@@ -255,8 +255,5 @@ async def run_reindex(bot: QuoteBot, interaction: discord.Interaction) -> None:
         log.warning("reindex failed, still serving the previous index: %s", exc.message)
         message = one_line(f"Reindex failed; the previous index is still answering: {exc.message}")
     else:
-        message = (
-            f"Reindexed {report.articles} article(s): {report.paragraphs} paragraphs, "
-            f"{report.sentences} sentences in {report.seconds:.1f} s."
-        )
+        message = f"Reindexed {report.summary()}."
     await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

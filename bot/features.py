@@ -192,9 +192,7 @@ async def _add_article(bot: QuoteBot, filename: str, data: bytes) -> str:
         log.info("article upload %r rejected: %s", filename, exc.message)
         return nothing_changed(exc.message)
     return truncate(
-        f"Added '{filename}' and reindexed: {report.articles} article(s), "
-        f"{report.paragraphs} paragraphs, {report.sentences} sentences in "
-        f"{report.seconds:.1f} s. /about lists the articles.",
+        f"Added '{filename}' and reindexed: {report.summary()}. /about lists the articles.",
         1900,
     )
 

@@ -11,7 +11,7 @@ from support import FakeEncoder
 
 from bench.corpus_gen import write_corpus
 from index import incremental, store
-from index.engine import Engine, EngineConfig
+from index.engine import Engine, EngineConfig, ReindexReport
 
 
 class CountingEncoder(FakeEncoder):
@@ -178,3 +178,21 @@ def test_older_format_is_rebuilt(engine, counting, caplog):
     )
     assert manifest["format"] == store.FORMAT_VERSION
     assert fresh.ask("What did officials say?") is not None
+
+
+@pytest.mark.parametrize(
+    ("report", "expected"),
+    [
+        (
+            ReindexReport(2, 40, 90, 1.234, embedded=1, reused=1),
+            "2 article(s): 40 paragraphs, 90 sentences in 1.2 s (1 embedded, 1 reused)",
+        ),
+        (
+            ReindexReport(1, 5, 9, 0.5, embedded=0, reused=1, removed=2),
+            "1 article(s): 5 paragraphs, 9 sentences in 0.5 s (0 embedded, 1 reused, 2 removed)",
+        ),
+    ],
+)
+def test_reindex_summary_says_what_was_embedded_and_reused(report, expected):
+    """The one-line reindex summary names the embedded, reused and removed articles."""
+    assert report.summary() == expected
