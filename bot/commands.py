@@ -256,4 +256,10 @@ async def run_reindex(bot: QuoteBot, interaction: discord.Interaction) -> None:
         message = one_line(f"Reindex failed; the previous index is still answering: {exc.message}")
     else:
         message = f"Reindexed {report.summary()}."
+        settings = bot.settings
+        if settings.shard_ids is not None and settings.index_watch_seconds > 0:
+            message += (
+                " Processes serving the other shards switch to it within "
+                f"{settings.index_watch_seconds:g} s."
+            )
     await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -182,7 +182,9 @@ async def test_reindex_in_one_process_reaches_the_other(
     rebuild = await deployment.emu.invoke_slash(
         "reindex", user_id=deployment.admin.id, guild_id=deployment.guilds[reindexed_on].id
     )
-    assert (await rebuild.reply(timeout=30)).content.startswith("Reindexed 2 article(s)")
+    reply = (await rebuild.reply(timeout=30)).content
+    assert reply.startswith("Reindexed 2 article(s)")
+    assert "Processes serving the other shards switch to it within" in reply
     assert await asyncio.to_thread(deployment.engines[other].switched.wait, 10)
     build = deployment.engines[reindexed_on].search_index.build
     assert deployment.engines[other].search_index.build == build
