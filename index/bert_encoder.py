@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,30 +54,51 @@ def supports(model_dir: Path) -> bool:
     )
 
 
+def load_tokenizer(model_dir: Path) -> tuple[Any, dict[str, Any]]:
+    """The model's ``tokenizer.json`` with its truncation (``max_seq_length``) and padding,
+    and its ``config.json``: the same tokens for every backend."""
+    from tokenizers import Tokenizer
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    st_config_path = model_dir / "sentence_bert_config.json"
+    st_config = (
+        json.loads(st_config_path.read_text(encoding="utf-8")) if st_config_path.is_file() else {}
+    )
+    max_length = int(st_config.get("max_seq_length") or config["max_position_embeddings"])
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
+    return tokenizer, config
+
+
+def encode_sorted(
+    texts: Sequence[str],
+    dimension: int,
+    batch_size: int,
+    encode_batch: Callable[[list[str]], np.ndarray],
+) -> np.ndarray:
+    """Embed ``texts`` in batches of similar length (little padding), in their order."""
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        out[rows] = encode_batch([texts[i] for i in rows])
+    return out
+
+
 class BertEncoder:
     """BERT forward pass + mean pooling + L2 normalisation, in inference mode on the CPU."""
 
     def __init__(self, model_dir: Path) -> None:
         import torch
         from safetensors.torch import load_file
-        from tokenizers import Tokenizer
 
         self._torch = torch
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        st_config_path = model_dir / "sentence_bert_config.json"
-        st_config = (
-            json.loads(st_config_path.read_text(encoding="utf-8"))
-            if st_config_path.is_file()
-            else {}
-        )
+        self._tokenizer, config = load_tokenizer(model_dir)
         self.dimension = int(config["hidden_size"])
         self._heads = int(config["num_attention_heads"])
         self._layers = int(config["num_hidden_layers"])
         self._eps = float(config.get("layer_norm_eps", 1e-12))
-        max_length = int(st_config.get("max_seq_length") or config["max_position_embeddings"])
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=max_length)
-        self._tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
         weights = load_file(str(model_dir / "model.safetensors"))
         prefix = "bert." if any(k.startswith("bert.") for k in weights) else ""
         self._w = {k[len(prefix) :]: v.float() for k, v in weights.items()}
@@ -92,16 +114,8 @@ class BertEncoder:
         )
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        # sort by length so each batch pads little, then restore the order
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         with self._torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                rows = order[start : start + batch_size]
-                out[rows] = self._encode_batch([texts[i] for i in rows])
-        return out
+            return encode_sorted(texts, self.dimension, batch_size, self._encode_batch)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         torch = self._torch

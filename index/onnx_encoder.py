@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bert_encoder import encode_sorted, load_tokenizer
 from index.checksums import sha256_file
 from index.errors import ModelError
 
@@ -152,23 +153,11 @@ class OnnxEncoder:
                 "EMBEDDING_BACKEND=onnx needs the onnxruntime package: "
                 "pip install -e '.[onnx]' (or run `make run`, which installs it)"
             ) from exc
-        from tokenizers import Tokenizer
-
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        st_config_path = model_dir / "sentence_bert_config.json"
-        st_config = (
-            json.loads(st_config_path.read_text(encoding="utf-8"))
-            if st_config_path.is_file()
-            else {}
-        )
+        self._tokenizer, config = load_tokenizer(model_dir)
         self.name = name
         self.fingerprint = fingerprint
         self.dimension = int(config["hidden_size"])
         self.threads = default_threads() if not threads else int(threads)
-        max_length = int(st_config.get("max_seq_length") or config["max_position_embeddings"])
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=max_length)
-        self._tokenizer.enable_padding(pad_id=int(config.get("pad_token_id", 0)))
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
@@ -192,15 +181,7 @@ class OnnxEncoder:
         self.path = onnx_path
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        # sort by length so each batch pads little, then restore the order
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            out[rows] = self._encode_batch([texts[i] for i in rows])
-        return out
+        return encode_sorted(texts, self.dimension, batch_size, self._encode_batch)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
