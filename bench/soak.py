@@ -50,6 +50,7 @@ for _path in (str(ROOT), str(ROOT / "tests")):
 
 import psutil  # noqa: E402
 from emulator import DiscordEmulator, StoredMessage, User  # noqa: E402
+from emulator.botprocess import bot_run_env, start_bot_process  # noqa: E402
 from emulator.fixtures import connected_client, running_emulator  # noqa: E402
 
 from bot.commands import queued_note  # noqa: E402
@@ -375,28 +376,17 @@ def summary(result: SoakResult, checks: Checks) -> str:
 @contextlib.asynccontextmanager
 async def bot_subprocess(emu: DiscordEmulator, workdir: Path) -> AsyncIterator[psutil.Process]:
     """``python -m bot run`` against ``emu``; yields its psutil.Process; SIGTERM at exit."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": FAKE_TOKEN,
-        "DISCORD_API_BASE": emu.api_base,
-        "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "INDEX_DIR": str(workdir / "index"),
-        "FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
-        "ARTICLES_DIR": str(ROOT / "data" / "articles"),
-        "ADMIN_USER_IDS": "",
-        "DEV_GUILD_ID": "",
-        "TOP_K": "3",
-        "LOG_LEVEL": "INFO",
-        "RATE_LIMIT_QUESTIONS": "0",  # capacity, not abuse: see the module docstring
-    }
+    env = bot_run_env(
+        emu,
+        FAKE_TOKEN,
+        INDEX_DIR=str(workdir / "index"),
+        FEEDBACK_DB=str(workdir / "feedback.sqlite3"),
+        TOP_K="3",
+        RATE_LIMIT_QUESTIONS="0",  # capacity, not abuse: see the module docstring
+    )
     log_path = workdir / "bot.log"
     with log_path.open("wb") as log_file:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run",
-            cwd=workdir, env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=log_file, stderr=log_file,
-        )  # fmt: skip
+        process = await start_bot_process(env, workdir, log_file)
         try:
             await emu.wait_until_ready(timeout=180)
             yield psutil.Process(process.pid)

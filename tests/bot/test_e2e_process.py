@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
 import pytest
-from botkit import ARTICLE_TEXT, ROOT, build_world
+from botkit import ARTICLE_TEXT, build_world
+from emulator.botprocess import bot_run_env, start_bot_process
 from emulator.fixtures import running_emulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -24,32 +24,16 @@ async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> No
     log_path = tmp_path / "bot.log"
     async with running_emulator(token=FAKE_TOKEN) as emu:
         world = build_world(emu)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DISCORD_TOKEN": FAKE_TOKEN,
-            "DISCORD_API_BASE": emu.api_base,
-            "DISCORD_GATEWAY_URL": emu.gateway_url,
-            "INDEX_DIR": str(tmp_path / "index"),
-            "FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
-            "ARTICLES_DIR": str(ROOT / "data" / "articles"),
-            "ADMIN_USER_IDS": "",
-            "DEV_GUILD_ID": "",
-            "TOP_K": "3",
-            "LOG_LEVEL": "DEBUG",
-        }
+        env = bot_run_env(
+            emu,
+            FAKE_TOKEN,
+            INDEX_DIR=str(tmp_path / "index"),
+            FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
+            TOP_K="3",
+            LOG_LEVEL="DEBUG",
+        )
         with log_path.open("wb") as log_file:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=tmp_path,  # no stray .env
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=log_file,
-            )
+            process = await start_bot_process(env, tmp_path, log_file)
             try:
                 await emu.wait_until_ready(timeout=120)
                 assert {c["name"] for c in emu.registered_commands()} == {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
 import signal
 import sys
@@ -14,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import BUNDLED_ARTICLES, ROOT
+from botkit import BUNDLED_ARTICLES
 from emulator import DiscordEmulator
+from emulator.botprocess import bot_run_env, start_bot_process
 from emulator.fixtures import running_emulator
 
 from index.engine import Engine, EngineConfig
@@ -40,33 +40,17 @@ async def bot_process(
     emu: DiscordEmulator, shard: int, shared: Path, log_path: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """``python -m bot run`` serving ``shard`` of 2; SIGTERM at exit (must exit 0)."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": FAKE_TOKEN,
-        "DISCORD_API_BASE": emu.api_base,
-        "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "INDEX_DIR": str(shared / "index"),
-        "ARTICLES_DIR": str(shared / "articles"),
-        "SHARD_COUNT": "2",
-        "SHARD_IDS": str(shard),
-        "INDEX_WATCH_SECONDS": "1",
-        "ADMIN_USER_IDS": "",
-        "DEV_GUILD_ID": "",
-        "LOG_LEVEL": "INFO",
-    }
+    env = bot_run_env(
+        emu,
+        FAKE_TOKEN,
+        INDEX_DIR=str(shared / "index"),
+        ARTICLES_DIR=str(shared / "articles"),
+        SHARD_COUNT="2",
+        SHARD_IDS=str(shard),
+        INDEX_WATCH_SECONDS="1",
+    )
     with log_path.open("wb") as log_file:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=log_path.parent,  # no stray .env
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=log_file,
-        )
+        process = await start_bot_process(env, log_path.parent, log_file)
         try:
             yield process
         finally:

@@ -6,7 +6,6 @@ question asked during the drain is told to ask again, then the process exits 0.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import sys
@@ -14,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from botkit import ARTICLE_TEXT, ROOT, build_world
+from botkit import ARTICLE_TEXT, build_world
 from emulator import DiscordEmulator
+from emulator.botprocess import bot_run_env, start_bot_process
 from emulator.fixtures import running_emulator
 
 from bot.client import SHUTTING_DOWN
@@ -36,19 +36,12 @@ async def until(predicate, what: str, timeout: float = 20.0) -> None:  # noqa: A
 
 
 def bot_env(emu: DiscordEmulator, index_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_API_BASE": emu.api_base,
-        "DISCORD_GATEWAY_URL": emu.gateway_url,
-        "INDEX_DIR": str(index_dir),
-        "FEEDBACK_DB": str(index_dir.parent / "feedback.sqlite3"),
-        "ARTICLES_DIR": str(ROOT / "data" / "articles"),
-        "ADMIN_USER_IDS": "",
-        "DEV_GUILD_ID": "",
-        "LOG_LEVEL": "INFO",
-    }
+    return bot_run_env(
+        emu,
+        TOKEN,
+        INDEX_DIR=str(index_dir),
+        FEEDBACK_DB=str(index_dir.parent / "feedback.sqlite3"),
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uses SIGTERM")
@@ -61,17 +54,7 @@ async def test_sigterm_finishes_answers_in_flight_then_exits_cleanly(
     async with running_emulator(token=TOKEN) as emu:
         world = build_world(emu)
         with log_path.open("wb") as log_file:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=tmp_path,  # no stray .env
-                env=bot_env(emu, index_dir),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=log_file,
-            )
+            process = await start_bot_process(bot_env(emu, index_dir), tmp_path, log_file)
             try:
                 await emu.wait_until_ready(timeout=120)
                 # Both answers will be computed, then held in discord.py's 429 back-off
