@@ -419,13 +419,7 @@ class Engine:
                 raise ArticleError(
                     prepared.name, f"cannot write it to ARTICLES_DIR ({exc.strerror or exc})"
                 ) from exc
-            try:
-                report = self.reindex()
-            except BaseException:
-                placed.rollback()
-                log.warning("adding %s failed; ARTICLES_DIR restored", prepared.name)
-                raise
-            placed.commit()
+            report = self._reindex_or_restore(placed, f"adding {prepared.name}")
             log.info("added article %s (%s)", prepared.name, prepared.article.title)
             return report
         finally:
@@ -451,14 +445,19 @@ class Engine:
                 raise ArticleError(
                     found.id, f"cannot remove it from ARTICLES_DIR ({exc.strerror or exc})"
                 ) from exc
-            try:
-                report = self.reindex()
-            except BaseException:
-                placed.rollback()
-                log.warning("removing %s failed; ARTICLES_DIR restored", found.id)
-                raise
-            placed.commit()
+            report = self._reindex_or_restore(placed, f"removing {found.id}")
             log.info("removed article %s", found.id)
             return report
         finally:
             self._reindex_lock.release()
+
+    def _reindex_or_restore(self, change: upload.Placement, what: str) -> ReindexReport:
+        """Rebuild after a change to ARTICLES_DIR; undo the change if the rebuild fails."""
+        try:
+            report = self.reindex()
+        except BaseException:
+            change.rollback()
+            log.warning("%s failed; ARTICLES_DIR restored", what)
+            raise
+        change.commit()
+        return report
