@@ -9,7 +9,7 @@ be shortened it is cut at a word boundary and marked with an ellipsis.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import discord
@@ -113,6 +113,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def quotes_fields(
+    embed: discord.Embed, quotes: Sequence[Quote], first_number: int, budget: int
+) -> int:
+    """Add one field per quote, numbered from ``first_number``; returns how many fit."""
+    shown = 0
+    for offset, quote in enumerate(quotes[:FIELDS_LIMIT]):
+        name = quote_heading(first_number + offset, quote)
+        value = quote_value(quote, min(FIELD_VALUE_LIMIT, budget - len(name)))
+        if value is None:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+        budget -= len(name) + len(value)
+        shown += 1
+    return shown
+
+
 def answer_embed(answer: Answer) -> discord.Embed:
     """The reply to /ask: one field per quote, or the 'article doesn't say' message."""
     title = truncate(" ".join(answer.question.split()) or "Your question", TITLE_LIMIT)
@@ -120,15 +136,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
         return no_answer_embed(title)
     embed = discord.Embed(title=title, colour=ANSWER_COLOUR)
     budget = EMBED_TOTAL_LIMIT - len(title) - FOOTER_RESERVE
-    shown = 0
-    for number, quote in enumerate(answer.quotes[:FIELDS_LIMIT], start=1):
-        name = quote_heading(number, quote)
-        value = quote_value(quote, min(FIELD_VALUE_LIMIT, budget - len(name)))
-        if value is None:
-            break
-        embed.add_field(name=name, value=value, inline=False)
-        budget -= len(name) + len(value)
-        shown += 1
+    shown = quotes_fields(embed, answer.quotes, 1, budget)
     notes = [FOOTER]
     left_out = len(answer.quotes) - shown
     if left_out:

@@ -19,7 +19,6 @@ from bot.embeds import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
     FIELD_VALUE_LIMIT,
-    FIELDS_LIMIT,
     FOOTER_LIMIT,
     FOOTER_RESERVE,
     INFO_COLOUR,
@@ -28,8 +27,7 @@ from bot.embeds import (
     _plural,
     escape_markdown,
     fit,
-    quote_heading,
-    quote_value,
+    quotes_fields,
     truncate,
 )
 from bot.store import LiveStats, StoredAnswer, Totals
@@ -57,22 +55,6 @@ def _listing(lines: Sequence[str], limit: int, noun: str = "more") -> str:
         kept.append(line)
         size += extra
     return "\n".join(kept)
-
-
-def quotes_fields(
-    embed: discord.Embed, quotes: Sequence[Quote], first_number: int, budget: int
-) -> int:
-    """Add one field per quote (as the /ask answer does); returns how many fit."""
-    shown = 0
-    for offset, quote in enumerate(quotes[:FIELDS_LIMIT]):
-        name = quote_heading(first_number + offset, quote)
-        value = quote_value(quote, min(FIELD_VALUE_LIMIT, budget - len(name)))
-        if value is None:
-            break
-        embed.add_field(name=name, value=value, inline=False)
-        budget -= len(name) + len(value)
-        shown += 1
-    return shown
 
 
 def page_embed(stored: StoredAnswer, page: int) -> discord.Embed:
