@@ -54,11 +54,25 @@ class FilteredRetriever(Retriever):
         config: RetrievalConfig,
         sentence_rows: list[int],
         paragraph_rows: list[int],
+        *,
+        parent: Retriever | None = None,
     ) -> None:
-        super().__init__(index, encoder, config)
+        super().__init__(
+            index,
+            encoder,
+            config,
+            calibration=parent.calibration if parent else None,
+            sources=parent.sources if parent else None,
+        )
         self.sentence_rows = sorted(sentence_rows)
         self.paragraph_rows = sorted(paragraph_rows)
         self._allowed = frozenset(self.sentence_rows)
+        self._scope = frozenset(index.sentence_refs[r].article for r in self.sentence_rows)
+
+    @property
+    def scope(self) -> frozenset[int] | None:
+        """The chosen articles: speakers, leads and grounding are looked up there only."""
+        return self._scope
 
     def candidate_rows(
         self, tokens: list[str], vector: np.ndarray, lexical: np.ndarray | None = None

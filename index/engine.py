@@ -355,6 +355,7 @@ class Engine:
             retriever.config,
             table.sentence_rows[article],
             table.paragraph_rows[article],
+            parent=retriever,
         )
 
     def ask_in(self, questions: list[str], articles: list[str | None]) -> list[Answer]:

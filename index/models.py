@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 QuoteKind = Literal["direct", "reported", "narration"]
+Confidence = Literal["high", "low", "none"]
 BlockKind = Literal["title", "body", "caption", "boilerplate"]
 
 
@@ -116,18 +117,43 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The engine's answer to one question: quotes, or an explicit abstention."""
+    """The engine's answer to one question, graded.
+
+    ``confidence``: ``high`` — the quotes answer it (``answered`` is true only then);
+    ``low`` — the article may not answer it directly, ``quotes`` are the closest
+    passages; ``none`` — plainly outside the article(s), nothing is quoted. ``note`` is a
+    short reason for people ("The article mentions X only in a photo caption; ..."), or
+    None. ``who`` names the speaker first for "who said ..." questions."""
 
     question: str
     answered: bool
     quotes: tuple[Quote, ...] = ()
     more: tuple[Quote, ...] = field(default=(), compare=False)
     reason: str | None = None
+    confidence: Confidence | None = None  # None: "high" when answered, else "none"
+    note: str | None = None
+    who: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.confidence is None:
+            object.__setattr__(self, "confidence", "high" if self.answered else "none")
+        if self.answered != (self.confidence == "high"):
+            raise ValueError("an answer is answered exactly when its confidence is high")
+        if self.confidence == "none" and self.quotes:
+            raise ValueError("an answer graded none quotes nothing")
+
+    @property
+    def hedged(self) -> bool:
+        """Closest passages shown without claiming they answer the question."""
+        return self.confidence == "low"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answered": self.answered,
+            "confidence": self.confidence,
+            "note": self.note,
+            "who": self.who,
             "quotes": [q.to_dict() for q in self.quotes],
         }
 

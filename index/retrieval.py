@@ -17,15 +17,20 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from index.answer_types import question_type
+from index.confidence import Calibration, Confidence, Evidence, cap, load_calibration
 from index.embeddings import Encoder
 from index.errors import InvalidQuestion
 from index.lexical import tokenize
-from index.models import Answer, Quote
+from index.models import Answer, Attribution, Quote
+from index.question import QuestionIntent, read_question
+from index.sources import SourceTable
 from index.store import SearchIndex, SentenceRef
 
 log = logging.getLogger(__name__)
@@ -68,10 +73,21 @@ class Candidate:
     ref: SentenceRef
     features: tuple[float, ...]
     score: float
+    row: int = -1  # its sentence row in the index (-1: unknown)
 
     @property
     def dense_sentence(self) -> float:
         return self.features[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A question read and ranked, before it is graded (see ``Retriever.prepare``)."""
+
+    intent: QuestionIntent
+    ranked: list[Candidate]
+    ceiling: Confidence  # the best grade the question's structure allows
+    note: str | None
 
 
 def clean_question(question: str) -> str:
@@ -115,10 +131,20 @@ def validate_question(question: str) -> str:
 class Retriever:
     """Answers questions from one ``SearchIndex`` (immutable: swap the whole object)."""
 
-    def __init__(self, index: SearchIndex, encoder: Encoder, config: RetrievalConfig) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        encoder: Encoder,
+        config: RetrievalConfig,
+        calibration: Calibration | None = None,
+        sources: SourceTable | None = None,
+    ) -> None:
         self.index = index
         self.encoder = encoder
         self.config = config
+        self.calibration = calibration or load_calibration()
+        if sources is not None:
+            self.sources = sources  # shared with the retriever it narrows (article filter)
 
     def ask(self, question: str) -> Answer:
         return self.ask_many([question])[0]
@@ -154,13 +180,19 @@ class Retriever:
         return sorted(rows)
 
     def features(
-        self, text: str, vector: np.ndarray, *, only_weighted: bool = False
+        self,
+        text: str,
+        vector: np.ndarray,
+        *,
+        only_weighted: bool = False,
+        rows: Sequence[int] | None = None,
     ) -> tuple[list[int], np.ndarray]:
         """Candidate rows and their feature matrix (columns in ``FEATURES`` order).
 
         With ``only_weighted``, columns whose weight is zero are left at 0.0 instead of
         computed (the ranking is the same: they add nothing to a score). The paragraph
-        BM25 and the answer types then cost nothing, which matters on large corpora."""
+        BM25 and the answer types then cost nothing, which matters on large corpora.
+        ``rows``: score these sentence rows instead of the retrieved candidates."""
         index = self.index
         if not index.sentence_refs:
             return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -171,7 +203,7 @@ class Retriever:
 
         tokens = tokenize(text)
         lex_s = index.sentence_lexical.scores(tokens)
-        rows = self.candidate_rows(tokens, vector, lex_s)
+        rows = self.candidate_rows(tokens, vector, lex_s) if rows is None else sorted(rows)
         p_rows = [index.sentence_paragraph_row[r] for r in rows]
         query = vector[0]
         zeros = np.zeros(len(rows), dtype=np.float32)
@@ -208,35 +240,215 @@ class Retriever:
         matrix = np.column_stack([dense_s, dense_p, bm25_s, bm25_p, cov_s, cov_p, atype])
         return rows, matrix.astype(np.float32)
 
-    def candidates(self, text: str, vector: np.ndarray) -> list[Candidate]:
-        rows, matrix = self.features(text, vector, only_weighted=True)
+    def candidates(
+        self, text: str, vector: np.ndarray, rows: Sequence[int] | None = None
+    ) -> list[Candidate]:
+        """Candidates (or the given ``rows``), best score first."""
+        rows, matrix = self.features(text, vector, only_weighted=True, rows=rows)
         scores = matrix @ np.asarray(self.config.weights, dtype=np.float32)
         order = np.argsort(-scores, kind="stable")
         return [
             Candidate(
-                self.index.sentence_refs[rows[i]], tuple(map(float, matrix[i])), float(scores[i])
+                self.index.sentence_refs[rows[i]],
+                tuple(map(float, matrix[i])),
+                float(scores[i]),
+                rows[i],
             )
             for i in order
         ]
 
-    def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
-        config = self.config
+    # ---------------------------------------------------------------- answering
+    @property
+    def scope(self) -> frozenset[int] | None:
+        """The articles answers may come from (None: every article)."""
+        return None
+
+    @cached_property
+    def sources(self) -> SourceTable:
+        return SourceTable(self.index)
+
+    def evidence(self, text: str, ranked: list[Candidate]) -> Evidence:
+        """What the confidence signals read about the best of ``ranked``."""
+        index = self.index
+        best = ranked[0]
+        row = best.row
+        p_row = index.sentence_paragraph_row[row]
+        siblings = index.paragraph_sentences[p_row]
+        at = siblings.index(row)
+        window = siblings[max(0, at - 1) : at + 2]
+        lexical = index.sentence_lexical
+        return Evidence(
+            question=text,
+            weights={t: lexical.idf(t) for t in set(tokenize(text))},
+            scores=[c.score for c in ranked[:5]],
+            best=best.features,
+            window_words=frozenset().union(*(index.sentence_tokens[r] for r in window)),
+            paragraph_words=index.paragraph_tokens[p_row],
+            sentence_words=index.sentence_tokens[row],
+            window_text=" ".join(index.sentence(index.sentence_refs[r]).text for r in window),
+            paragraph_text=index.paragraph(best.ref.article, best.ref.paragraph).text,
+            corpus_words=lexical.document_frequency,
+            question_type=question_type(text),
+            window_types=frozenset().union(*(index.sentence_types[r] for r in window)),
+        )
+
+    def _ungrounded(self, terms: Sequence[str], skip: str = "") -> list[str]:
+        """The question's names and numbers that no quotable sentence contains."""
+        vocabulary = self.index.sentence_lexical.document_frequency
+        skipped = set(tokenize(skip))
+        return [
+            term
+            for term in terms
+            if (words := [w for w in tokenize(term) if w not in skipped])
+            and not all(w in vocabulary for w in words)
+        ]
+
+    def prepare(self, text: str, vector: np.ndarray) -> Prepared | None:
+        """Read the question, rank, and settle what caps its grade (None: nothing to rank).
+
+        A speaker question whose source the articles quote is ranked among that source's
+        sentences only; one whose source is absent, or named but never quoted, can be
+        hedged at most, with a note saying so, as can a question relying on a name or
+        number that no quotable sentence contains."""
+        intent = read_question(text)
         ranked = self.candidates(text, vector)
         if not ranked:
+            return None
+        ceiling: Confidence = "high"
+        note = None
+        if intent.kind == "speaker" and intent.source:
+            match = self.sources.resolve(intent.source, self.scope)
+            if match.status == "quoted":
+                ranked = self.candidates(text, vector, rows=match.rows) or ranked
+            elif match.status == "absent" or match.proper:
+                note, ceiling = match.note, "low"
+        missing = self._ungrounded(intent.terms, skip=intent.source or "")
+        if missing and note is None:
+            shown = ", ".join(f"“{term}”" for term in missing[:3])
+            note, ceiling = f"The article never mentions {shown}.", "low"
+        return Prepared(intent, ranked, ceiling, note)
+
+    def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
+        if read_question(text).kind == "about":
+            return self._about(question, text, vector)
+        prepared = self.prepare(text, vector)
+        if prepared is None:
             return Answer(question, False, reason="the index is empty")
-        best = ranked[0]
-        if best.score < config.min_score or best.dense_sentence < config.min_dense:
-            log.debug("abstained on %r (best %.3f)", text, best.score)
-            return Answer(question, False, reason="no passage in the article answers this")
-        floor = max(config.min_score, best.score * config.relative_cutoff)
-        chosen = [c for c in ranked if c.score >= floor]
-        quotes = tuple(self._quote(c) for c in chosen)
+        grade, p_answer, p_topic = self.calibration.grade(self.evidence(text, prepared.ranked))
+        grade = cap(grade, prepared.ceiling)
+        log.debug("%r: %s (answerable %.2f, on-topic %.2f)", text, grade, p_answer, p_topic)
+        if grade == "none":
+            return Answer(
+                question,
+                False,
+                note=prepared.note,
+                reason="no passage in the article answers this",
+            )
+        ranked = prepared.ranked
+        who = prepared.intent.kind == "who"
+        if who:
+            ranked = self._speakers_first(ranked)
+        return self._graded(question, ranked, grade, prepared.note, who=who)
+
+    def _graded(
+        self,
+        question: str,
+        ranked: list[Candidate],
+        grade: Confidence,
+        note: str | None,
+        *,
+        who: bool = False,
+    ) -> Answer:
+        """Quote the best candidates: those close to the best when confident, else the
+        closest few."""
+        config = self.config
+        if grade == "high":
+            floor = ranked[0].score * config.relative_cutoff
+            chosen = [c for c in ranked if c.score >= floor]
+        else:
+            chosen = ranked
+        quotes = tuple(self._quote(c) for c in chosen[: config.top_k + MORE_QUOTES])
+        named = quotes[0].attribution if who and quotes else None
+        return Answer(
+            question,
+            grade == "high",
+            quotes=quotes[: config.top_k],
+            more=quotes[config.top_k :],
+            confidence=grade,
+            note=note,
+            who=_name(named) if named is not None and named.speaker else None,
+        )
+
+    def _about(self, question: str, text: str, vector: np.ndarray) -> Answer:
+        """What an article is about: its lead and its key statements.
+
+        One article in scope: that one. Several: the one the question's other words point
+        to ("what is the flood story about"); with no such words, each article's lead, so
+        the user can pick one."""
+        index = self.index
+        articles = sorted(self.scope) if self.scope is not None else range(len(index.articles))
+        articles = [a for a in articles if self._rows_of(a)]
+        if not articles:
+            return Answer(question, False, reason="the index is empty")
+        if len(articles) == 1:
+            chosen = articles[0]
+        else:
+            words = [t for t in tokenize(text) if t not in _ABOUT_WORDS]
+            ranked = self.candidates(text, vector) if words else []
+            if not ranked:
+                leads = [self._lead_row(a) for a in articles]
+                quotes = tuple(self._quote(self._candidate(r)) for r in leads)
+                return Answer(
+                    question,
+                    False,
+                    quotes=quotes[: self.config.top_k],
+                    more=quotes[self.config.top_k :],
+                    confidence="low",
+                    note=(
+                        f"{len(articles)} articles are indexed; here is how each begins. "
+                        "Name one to get its summary."
+                    ),
+                )
+            chosen = ranked[0].ref.article
+        rows = [self._lead_row(chosen), *self._key_statements(chosen)]
+        quotes = tuple(self._quote(self._candidate(r)) for r in dict.fromkeys(rows))
         return Answer(
             question,
             True,
-            quotes=quotes[: config.top_k],
-            more=quotes[config.top_k :],
+            quotes=quotes[: self.config.top_k],
+            more=quotes[self.config.top_k :],
+            confidence="high",
         )
+
+    def _rows_of(self, article: int) -> list[int]:
+        return self.sources.article_rows(article)
+
+    def _lead_row(self, article: int) -> int:
+        return self._rows_of(article)[0]
+
+    def _key_statements(self, article: int, limit: int = 4) -> list[int]:
+        """The first quoted or reported sentence of each source, most quoted first."""
+        index = self.index
+        first: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for row in self._rows_of(article):
+            attribution = index.sentence(index.sentence_refs[row]).attribution
+            if attribution.speaker and attribution.kind != "narration":
+                counts[attribution.speaker] = counts.get(attribution.speaker, 0) + 1
+                first.setdefault(attribution.speaker, row)
+        ranked = sorted(first, key=lambda s: (-counts[s], first[s]))
+        return sorted(first[s] for s in ranked[:limit])
+
+    def _speakers_first(self, ranked: list[Candidate], share: float = 0.85) -> list[Candidate]:
+        """For "who said ..." questions: attributed sentences close to the best go first."""
+        floor = ranked[0].score * share
+        said = [
+            c for c in ranked if c.score >= floor and self.index.sentence(c.ref).attribution.speaker
+        ]
+        return said + [c for c in ranked if c not in said]
+
+    def _candidate(self, row: int) -> Candidate:
+        return Candidate(self.index.sentence_refs[row], (), 1.0, row)
 
     def _quote(self, candidate: Candidate) -> Quote:
         ref = candidate.ref
@@ -252,3 +464,20 @@ class Retriever:
             start=sentence.start,
             end=sentence.end,
         )
+
+
+MORE_QUOTES = 6  # quotes kept beyond top_k for the "More" pages
+_ABOUT_WORDS = frozenset(
+    tokenize(
+        "summary summarise summarize sum up tldr tl dr main key points gist overview nutshell "
+        "headline headlines takeaway takeaways this it article story piece news report all "
+        "about happened happening going new"
+    )
+)
+
+
+def _name(attribution: Attribution) -> str:
+    """ "Dmitry Peskov, Kremlin spokesman" for the reply's first line."""
+    if attribution.role:
+        return f"{attribution.speaker}, {attribution.role}"
+    return attribution.speaker or ""

@@ -193,6 +193,14 @@ class SpeakerTable:
         """Speakers whose name matches ``prefix`` as the user types it."""
         return rank_matches(self.summaries, prefix, lambda s: (s.name,), limit)
 
+    def groups(self) -> list[tuple[SpeakerSummary, list[int]]]:
+        """Every source with the index rows of its sentences (in index order)."""
+        return [
+            (self._summary(key, members), sorted(m.row for m in members))
+            for key, members in self._groups.items()
+            if members
+        ]
+
     def group_of(self, speaker: str) -> str | None:
         """The group key of a speaker name as typed (canonical or unambiguous variant)."""
         return self._lookup.get(speaker_key(speaker or ""))

@@ -1,0 +1,364 @@
+"""Fit the answer-confidence models (``index/calibration.json``), held out by article.
+
+Usage::
+
+    python -m bench.calibrate                 # fit, print held-out figures, change nothing
+    python -m bench.calibrate --write         # ... and write index/calibration.json
+    python -m bench.calibrate --squad DIR     # SQuAD 2.0 folder (../shared/external/squad2-dev)
+
+Data (nothing here is copied into the repository; the SQuAD folder is read where it lies):
+
+- SQuAD 2.0 dev articles, all in one index: answerable questions are positives of the
+  *answerable* model, the adversarial unanswerable ones its negatives; both are
+  positives of the *on-topic* model;
+- the same articles with one left out of the index: that article's questions are
+  "about an article that is not indexed", negatives of the on-topic model;
+- our dev sets (``bench.evaluate`` sets whose role is "dev", written here): on-topic
+  questions are positives of both models, unanswerable ones negatives of *answerable*;
+  those marked ``off-topic`` (unrelated to the article) negatives of *on-topic* too.
+
+Every figure printed is out-of-fold: a question's probability comes from models fitted
+without its article (leave-one-article-out). The cut-offs are then set on those
+out-of-fold probabilities: ``high`` so that a share ``--target`` of answerable
+questions is answered confidently, ``none`` so that no answerable question is refused.
+The shipped models are finally fitted on everything. Signals whose L1-penalised weight
+ends at 0 are dropped from the file (and so never computed at run time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import pickle
+import random
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bench.embedding_cache import CachedEncoder
+from bench.evaluate import SETS, _load, matches
+from index.confidence import CALIBRATION, SIGNALS, Calibration, Logistic, signal_vector
+from index.embeddings import load_encoder
+from index.engine import Engine, EngineConfig
+from index.retrieval import validate_question
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQUAD = ROOT.parent / "shared" / "external" / "squad2-dev"
+CACHE = ROOT / "var" / "calibrate-cache"
+OFF_CORPUS_PER_ARTICLE = 120  # questions of a left-out article asked of the other three
+UNRELATED = {"off-topic"}  # dev categories that are unrelated to their article
+REFUSE_AT_MOST = 0.003  # share of answerable questions (out of fold) the none cut-off may refuse
+
+
+@dataclass
+class Sample:
+    group: str  # the article (or dev set) it is held out with
+    source: str  # squad | squad-off | dev
+    answerable: bool
+    on_topic: bool
+    x: np.ndarray
+    ceiling: str
+    hit1: bool = False
+    hit3: bool = False
+    category: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _engine(files: list[Path], tmp: str, encoder) -> Engine:
+    folder = Path(tmp) / "articles"
+    folder.mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, folder / path.name)
+    engine = Engine(
+        EngineConfig(articles_dir=folder, index_dir=Path(tmp) / "index"),
+        encoder_factory=lambda spec: encoder,
+    )
+    engine.start()
+    return engine
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").lower()).strip()
+
+
+def _squad_hit(row: dict, text: str, article: str, paragraphs: dict[str, list[str]]) -> bool:
+    """The squad2-dev scorer's rule: a gold answer inside the quote, or the quote is the
+    gold paragraph's sentence covering a gold answer offset."""
+    if any(g and g in _norm(text) for g in map(_norm, row["answers"])):
+        return True
+    if article != row["article_file"]:
+        return False
+    block = paragraphs[row["article_file"]][row["paragraph_index"]]
+    at = block.find(text)
+    return at >= 0 and any(at <= s < at + len(text) for s in row["answer_starts"])
+
+
+def _ask(engine: Engine, questions: list[str], encoder) -> list[tuple]:
+    """(signals, ceiling, ranked) per question, as the engine computes them."""
+    retriever = engine._live()
+    texts = [validate_question(q) for q in questions]
+    vectors = encoder.encode(texts)
+    names = list(SIGNALS)
+    out = []
+    for i, text in enumerate(texts):
+        prepared = retriever.prepare(text, vectors[i : i + 1])
+        evidence = retriever.evidence(text, prepared.ranked)
+        out.append((signal_vector(evidence, names), prepared.ceiling, prepared.ranked))
+    return out
+
+
+def squad_samples(folder: Path, encoder) -> list[Sample]:
+    rows = [json.loads(x) for x in (folder / "questions.jsonl").open(encoding="utf-8") if x.strip()]
+    files = sorted((folder / "articles").glob("*.txt"))
+    paragraphs = {f.name: f.read_text(encoding="utf-8").split("\n\n")[1:] for f in files}
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = _engine(files, tmp, encoder)
+        index = engine.search_index
+        for row, (x, ceiling, ranked) in zip(
+            rows, _ask(engine, [r["q"] for r in rows], encoder), strict=True
+        ):
+            marks = [
+                _squad_hit(
+                    row, index.sentence(c.ref).text, index.articles[c.ref.article].id, paragraphs
+                )
+                for c in ranked[:3]
+            ]
+            samples.append(
+                Sample(
+                    row["article_file"],
+                    "squad",
+                    not row["unanswerable"],
+                    True,
+                    x,
+                    ceiling,
+                    hit1=marks[:1] == [True],
+                    hit3=any(marks),
+                )
+            )
+    rng = random.Random(7)
+    for held in files:
+        asked = [r for r in rows if r["article_file"] == held.name]
+        asked = rng.sample(asked, min(OFF_CORPUS_PER_ARTICLE, len(asked)))
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = _engine([f for f in files if f != held], tmp, encoder)
+            for x, ceiling, _ in _ask(engine, [r["q"] for r in asked], encoder):
+                samples.append(Sample(held.name, "squad-off", False, False, x, ceiling))
+    return samples
+
+
+def dev_samples(encoder) -> list[Sample]:
+    samples = []
+    for name, (articles_dir, questions, role) in SETS.items():
+        if role != "dev":
+            continue
+        items = _load(questions)
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = _engine(sorted(Path(articles_dir).glob("*.*")), tmp, encoder)
+            index = engine.search_index
+            asked = _ask(engine, [it["question"] for it in items], encoder)
+            for item, (x, ceiling, ranked) in zip(items, asked, strict=True):
+                marks = [
+                    any(matches(index.sentence(c.ref).text, g) for g in item["gold"])
+                    for c in ranked[:3]
+                ]
+                category = item.get("category", "off-topic" if item.get("off_topic") else "")
+                answerable = not item.get("off_topic")
+                samples.append(
+                    Sample(
+                        name,
+                        "dev",
+                        answerable,
+                        answerable or category not in UNRELATED,
+                        x,
+                        ceiling,
+                        hit1=marks[:1] == [True],
+                        hit3=any(marks),
+                        category=category,
+                    )
+                )
+    return samples
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None) -> Logistic:
+    """L1-penalised logistic regression on standardised signals."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(l1_ratio=1.0, C=c, solver="liblinear", max_iter=5000)
+    model.fit((x - mean) / scale, y, sample_weight=weight)
+    return Logistic(
+        tuple(map(float, mean)),
+        tuple(map(float, scale)),
+        tuple(float(w) for w in model.coef_[0]),
+        float(model.intercept_[0]),
+    )
+
+
+def probabilities(model: Logistic, x: np.ndarray) -> np.ndarray:
+    return np.array([model.probability(row) for row in x])
+
+
+def _pruned(model: Logistic, names: list[str]) -> tuple[list[str], Logistic]:
+    keep = [i for i, w in enumerate(model.weights) if abs(w) > 1e-9]
+    return [names[i] for i in keep], Logistic(
+        tuple(model.mean[i] for i in keep),
+        tuple(model.scale[i] for i in keep),
+        tuple(model.weights[i] for i in keep),
+        model.bias,
+    )
+
+
+def weights(samples: list[Sample], dev_share: float) -> np.ndarray:
+    """Sample weights giving our dev sets ``dev_share`` of the total, SQuAD the rest."""
+    dev = np.array([s.source == "dev" for s in samples])
+    w = np.ones(len(samples))
+    if dev.any() and (~dev).any():
+        w[dev] = dev_share / dev.sum()
+        w[~dev] = (1 - dev_share) / (~dev).sum()
+    return w * len(samples)
+
+
+NAMES = list(SIGNALS)
+#: the on-topic model reads only broad similarity: few signals, so it transfers to new articles
+TOPIC_SIGNALS = [
+    "score",
+    "dense_sentence",
+    "dense_paragraph",
+    "coverage_paragraph",
+    "absent_words",
+    "question_words",
+]
+TOPIC_COLUMNS = [NAMES.index(name) for name in TOPIC_SIGNALS]
+
+
+def fit_both(samples: list[Sample], c: float, dev_share: float) -> tuple[Logistic, Logistic]:
+    x = np.stack([s.x for s in samples])
+    w = weights(samples, dev_share)
+    answerable = fit(x, np.array([s.answerable for s in samples]), c, w)
+    on_topic = fit(x[:, TOPIC_COLUMNS], np.array([s.on_topic for s in samples]), c, w)
+    return answerable, on_topic
+
+
+def out_of_fold(samples: list[Sample], c: float, dev_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Leave-one-group-out probabilities of both models for every sample."""
+    answerable = np.zeros(len(samples))
+    on_topic = np.zeros(len(samples))
+    x = np.stack([s.x for s in samples])
+    for group in sorted({s.group for s in samples}):
+        train = np.array([s.group != group for s in samples])
+        test = ~train
+        a_model, t_model = fit_both(
+            [s for s, t in zip(samples, train, strict=True) if t], c, dev_share
+        )
+        answerable[test] = probabilities(a_model, x[test])
+        on_topic[test] = probabilities(t_model, x[test][:, TOPIC_COLUMNS])
+    return answerable, on_topic
+
+
+def cutoffs(samples: list[Sample], p_answer: np.ndarray, p_topic: np.ndarray, target: float):
+    positives = np.array([s.answerable for s in samples])
+    high = float(np.quantile(p_answer[positives], 1.0 - target))
+    none = float(np.quantile(p_topic[positives], REFUSE_AT_MOST))
+    return high, none
+
+
+def grade(p_answer: float, p_topic: float, ceiling: str, high: float, none: float) -> str:
+    g = "none" if p_topic < none else "high" if p_answer >= high else "low"
+    order = {"none": 0, "low": 1, "high": 2}
+    return g if order[g] <= order[ceiling] else ceiling
+
+
+def report(samples: list[Sample], grades: list[str]) -> str:
+    lines = [
+        "| held-out group | answerable | confident | hit@1 | hit@3 | refused "
+        "| unanswerable | confident (wrong) | off-corpus | quoted | confident |",
+        "|" + "---|" * 11,
+    ]
+    groups = [*sorted({s.group for s in samples}), "ALL squad", "ALL dev"]
+    for group in groups:
+
+        def member(s: Sample, group: str = group) -> bool:
+            if group == "ALL squad":
+                return s.source.startswith("squad")
+            if group == "ALL dev":
+                return s.source == "dev"
+            return s.group == group
+
+        pick = [(s, g) for s, g in zip(samples, grades, strict=True) if member(s)]
+        ans = [(s, g) for s, g in pick if s.answerable]
+        un = [(s, g) for s, g in pick if not s.answerable and s.source != "squad-off"]
+        off = [(s, g) for s, g in pick if s.source == "squad-off"]
+
+        def pct(n: int, d: int) -> str:
+            return f"{n / d:.2f}" if d else "–"
+
+        lines.append(
+            f"| {group} | {len(ans)} | {pct(sum(g == 'high' for _, g in ans), len(ans))} "
+            f"| {pct(sum(s.hit1 for s, _ in ans), len(ans))} "
+            f"| {pct(sum(s.hit3 for s, _ in ans), len(ans))} "
+            f"| {sum(g == 'none' for _, g in ans)} | {len(un)} "
+            f"| {pct(sum(g == 'high' for _, g in un), len(un))} | {len(off)} "
+            f"| {sum(g != 'none' for _, g in off)} | {sum(g == 'high' for _, g in off)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
+    parser.add_argument("--target", type=float, default=0.88, help="confident share of answerable")
+    parser.add_argument("--c", type=float, default=0.5, help="inverse L1 penalty")
+    parser.add_argument("--dev-share", type=float, default=0.3, help="weight of our dev sets")
+    parser.add_argument(
+        "--samples", type=Path, help="keep the collected signals in FILE and reuse them"
+    )
+    parser.add_argument("--write", action="store_true", help="write index/calibration.json")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    if not (args.squad / "questions.jsonl").is_file():
+        print(f"error: no SQuAD 2.0 folder at {args.squad} (use --squad DIR)", file=sys.stderr)
+        return 2
+    if args.samples and args.samples.is_file():
+        samples = pickle.loads(args.samples.read_bytes())  # from an earlier --samples run
+    else:
+        encoder = CachedEncoder(load_encoder(), CACHE)
+        samples = squad_samples(args.squad, encoder) + dev_samples(encoder)
+        if args.samples:
+            args.samples.write_bytes(pickle.dumps(samples))
+    p_answer, p_topic = out_of_fold(samples, args.c, args.dev_share)
+    high, none = cutoffs(samples, p_answer, p_topic, args.target)
+    grades = [
+        grade(a, t, s.ceiling, high, none)
+        for s, a, t in zip(samples, p_answer, p_topic, strict=True)
+    ]
+    print(
+        f"held out by article; cut-offs from out-of-fold probabilities: high {high:.3f}, "
+        f"none {none:.3f}"
+    )
+    print(report(samples, grades))
+    names = NAMES
+    a_full, t_full = fit_both(samples, args.c, args.dev_share)
+    a_names, a_model = _pruned(a_full, names)
+    t_names, t_model = _pruned(t_full, TOPIC_SIGNALS)
+    calibration = Calibration(tuple(a_names), a_model, tuple(t_names), t_model, high, none)
+    dropped = sorted(set(names) - set(a_names) - set(t_names))
+    print(f"answerable signals: {', '.join(a_names)}")
+    print(f"on-topic signals: {', '.join(t_names)}")
+    print(f"dropped (weight 0 in both): {', '.join(dropped) or 'none'}")
+    if args.write:
+        CALIBRATION.write_text(json.dumps(calibration.to_dict(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {CALIBRATION.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
