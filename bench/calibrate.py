@@ -43,7 +43,15 @@ import numpy as np
 
 from bench.embedding_cache import CachedEncoder
 from bench.evaluate import SETS, _load, matches
-from index.confidence import CALIBRATION, SIGNALS, Calibration, Logistic, signal_vector
+from index.confidence import (
+    CALIBRATION,
+    SIGNALS,
+    Calibration,
+    Logistic,
+    cap,
+    lift,
+    signal_vector,
+)
 from index.embeddings import load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import validate_question
@@ -63,7 +71,7 @@ class Sample:
     answerable: bool
     on_topic: bool
     x: np.ndarray
-    ceiling: str
+    ceiling: tuple  # (floor, ceiling) grades the question's structure allows
     hit1: bool = False
     hit3: bool = False
     category: str = ""
@@ -109,7 +117,9 @@ def _ask(engine: Engine, questions: list[str], encoder) -> list[tuple]:
     for i, text in enumerate(texts):
         prepared = retriever.prepare(text, vectors[i : i + 1])
         evidence = retriever.evidence(text, prepared.ranked)
-        out.append((signal_vector(evidence, names), prepared.ceiling, prepared.ranked))
+        out.append(
+            (signal_vector(evidence, names), (prepared.floor, prepared.ceiling), prepared.ranked)
+        )
     return out
 
 
@@ -271,10 +281,11 @@ def cutoffs(samples: list[Sample], p_answer: np.ndarray, p_topic: np.ndarray, ta
     return high, none
 
 
-def grade(p_answer: float, p_topic: float, ceiling: str, high: float, none: float) -> str:
+def grade(p_answer: float, p_topic: float, bounds: tuple, high: float, none: float) -> str:
+    """The engine's grading rule (``Calibration.grade`` within the question's bounds)."""
     g = "none" if p_topic < none else "high" if p_answer >= high else "low"
-    order = {"none": 0, "low": 1, "high": 2}
-    return g if order[g] <= order[ceiling] else ceiling
+    floor, ceiling = bounds
+    return cap(lift(g, floor), ceiling)
 
 
 def report(samples: list[Sample], grades: list[str]) -> str:

@@ -208,3 +208,8 @@ def load_calibration(path: Path = CALIBRATION) -> Calibration:
 def cap(grade: Confidence, ceiling: Confidence) -> Confidence:
     """The lower of two grades."""
     return grade if ORDER[grade] <= ORDER[ceiling] else ceiling
+
+
+def lift(grade: Confidence, floor: Confidence) -> Confidence:
+    """The higher of two grades."""
+    return grade if ORDER[grade] >= ORDER[floor] else floor

@@ -122,15 +122,25 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed content words of ``text`` (possessives dropped)."""
-    tokens = []
+def content_words(text: str) -> list[str]:
+    """Lower-cased content words of ``text``, unstemmed (possessives and stopwords dropped)."""
+    words = []
     for raw in _TOKEN.findall(text.lower()):
         word = _POSSESSIVE.sub("", raw).replace("’", "'") if _has_apostrophe(raw) else raw
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
-        tokens.append(_stem(word))
-    return tokens
+        words.append(word)
+    return words
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of ``text`` (possessives dropped)."""
+    return [_stem(word) for word in content_words(text)]
+
+
+def stem(word: str) -> str:
+    """The stem ``tokenize`` gives one lower-cased word."""
+    return _stem(word)
 
 
 _DOCUMENT_FREQUENCY = "document_frequency.json"

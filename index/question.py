@@ -84,9 +84,10 @@ _ABOUT = re.compile(
     r"\b(?:summar(?:y|ise|ize|ised|ized)|sum\s+(?:it|this)\s+up|tl\s*;?\s*dr|main\s+points?|"
     r"key\s+points?|gist|overview|in\s+a\s+nutshell|the\s+headlines?|main\s+takeaways?|"
     r"key\s+takeaways?)\b"
-    r"|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:this|it|the\s+(?:article|story|piece|news|report)"
-    r"(?:\s+\w+){0,4})\s+(?:all\s+)?about\b"
-    r"|\bwhat\s+(?:is|are)\s+(?:this|these)\s+(?:article|story|piece|news|report)s?\s+about\b",
+    r"|\bwhat(?:'s|’s|s|\s+is|\s+was|\s+are)\s+(?:(?:this|that|it|these)(?:\s+(?:article|story|piece|news|report|item|link|post|write-?up)s?)?"
+    r"|the(?:\s+[\w'’-]+){0,3}?\s+(?:article|story|piece|news|report|item|link|post|write-?up)s?)(?:\s+[\w'’-]+){0,5}?\s+(?:all\s+|even\s+)?about"
+    r"\s*[?!.]*\s*$"
+    r"|\b(?:give\s+me|what(?:'s|’s|\s+is))\s+the\s+(?:gist|short\s+version|rundown|lowdown)\b",
     re.IGNORECASE,
 )
 _WHAT_HAPPENED = re.compile(

@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 
 from index.answer_types import question_type
-from index.confidence import Calibration, Confidence, Evidence, cap, load_calibration
+from index.confidence import Calibration, Confidence, Evidence, cap, lift, load_calibration
 from index.embeddings import Encoder
 from index.errors import InvalidQuestion
 from index.lexical import tokenize
@@ -88,6 +88,7 @@ class Prepared:
     ranked: list[Candidate]
     ceiling: Confidence  # the best grade the question's structure allows
     note: str | None
+    floor: Confidence = "none"  # the least grade it gets (a quoted source: "low")
 
 
 def clean_question(question: str) -> str:
@@ -315,18 +316,22 @@ class Retriever:
         if not ranked:
             return None
         ceiling: Confidence = "high"
+        floor: Confidence = "none"
         note = None
         if intent.kind == "speaker" and intent.source:
-            match = self.sources.resolve(intent.source, self.scope)
-            if match.status == "quoted":
-                ranked = self.candidates(text, vector, rows=match.rows) or ranked
-            elif match.status == "absent" or match.proper:
+            match = self.sources.resolve(intent.source, self.scope, self.encoder)
+            own = self.candidates(text, vector, rows=match.rows) if match.rows else []
+            if own and match.status == "quoted":
+                ranked, floor = own, "low"  # the source is quoted: never "nothing"
+            elif own and own[0].score >= NEAR_SOURCE_SHARE * ranked[0].score:
+                ranked = own  # sources sharing a word of the phrase, when they fit as well
+            elif match.caps_confidence:
                 note, ceiling = match.note, "low"
         missing = self._ungrounded(intent.terms, skip=intent.source or "")
         if missing and note is None:
             shown = ", ".join(f"“{term}”" for term in missing[:3])
             note, ceiling = f"The article never mentions {shown}.", "low"
-        return Prepared(intent, ranked, ceiling, note)
+        return Prepared(intent, ranked, ceiling, note, floor)
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
         if read_question(text).kind == "about":
@@ -335,7 +340,7 @@ class Retriever:
         if prepared is None:
             return Answer(question, False, reason="the index is empty")
         grade, p_answer, p_topic = self.calibration.grade(self.evidence(text, prepared.ranked))
-        grade = cap(grade, prepared.ceiling)
+        grade = cap(lift(grade, prepared.floor), prepared.ceiling)
         log.debug("%r: %s (answerable %.2f, on-topic %.2f)", text, grade, p_answer, p_topic)
         if grade == "none":
             return Answer(
@@ -467,6 +472,7 @@ class Retriever:
 
 
 MORE_QUOTES = 6  # quotes kept beyond top_k for the "More" pages
+NEAR_SOURCE_SHARE = 0.8  # sources sharing a word of the phrase must score this share of the best
 _ABOUT_WORDS = frozenset(
     tokenize(
         "summary summarise summarize sum up tldr tl dr main key points gist overview nutshell "
