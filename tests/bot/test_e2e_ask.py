@@ -7,7 +7,7 @@ from botkit import ARTICLE_TEXT, ARTICLE_TITLE, World, bot_settings, running_bot
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import QuoteBot
-from bot.render import NO_ANSWER
+from bot.render.wording import NO_ANSWER
 from index.engine import Engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -178,7 +178,7 @@ async def test_about_and_help(emu: DiscordEmulator, world: World, bot: QuoteBot)
     assert about.ephemeral
     fields = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}
     assert ARTICLE_TITLE in fields["1 article indexed"]
-    info = bot.engine.info()
+    info = bot.ctx.engine.info()
     assert fields["Index"] == f"{info.paragraphs} paragraphs · {info.sentences} sentences"
     assert "all-MiniLM-L6-v2" in fields["Model"]
     assert fields["Built"].startswith("<t:")

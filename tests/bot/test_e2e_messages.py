@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, World, bot_settings, build_world, running_bot
+from botkit import ARTICLE_TEXT, World, bot_settings, build_world, make_engine, running_bot
 from emulator import DiscordEmulator, Perm, PermissionOverwrite, StoredMessage
 from emulator.fixtures import running_emulator
 
 from bot.client import QuoteBot
-from bot.render import NO_ANSWER
-from index.engine import Engine
+from bot.render.wording import NO_ANSWER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -167,7 +166,7 @@ def pings_without_allowed_mentions(emu: DiscordEmulator, message: StoredMessage)
 
 
 async def test_mentions_in_quotes_and_questions_ping_nobody(
-    make_engine: Callable[..., Engine], tmp_path: Path
+    real_encoder: Any, tmp_path: Path
 ) -> None:
     async with running_emulator() as emu:
         world = build_world(emu)
@@ -176,7 +175,9 @@ async def test_mentions_in_quotes_and_questions_ping_nobody(
             no_embeds.permissions &= ~int(Perm.EMBED_LINKS)  # so mentions get text replies
         emu.bot_role(world.guild_id).permissions |= int(Perm.MENTION_EVERYONE)
         write_ping_article(tmp_path / "articles", world.admin.id, role.id)
-        engine = await asyncio.to_thread(make_engine, tmp_path / "articles")
+        engine = await asyncio.to_thread(
+            make_engine, real_encoder, tmp_path / "index", articles_dir=tmp_path / "articles"
+        )
         question = "What did the harbour master say about the evacuation buses?"
         async with running_bot(emu, engine, bot_settings()):
             # a mention in a channel, answered in plain text (no Embed Links permission)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, CountingEngine, GatedEncoder, World, bot_settings, running_bot
+from botkit import (
+    ARTICLE_TEXT,
+    CountingEngine,
+    GatedEncoder,
+    World,
+    bot_settings,
+    make_engine,
+    running_bot,
+)
 from emulator import DiscordEmulator, InteractionResult
 
 from index.engine import Engine
@@ -129,10 +137,13 @@ async def test_reindex_while_30_questions_are_in_flight(
 async def test_failed_reindex_keeps_serving_and_reports_one_line(
     emu: DiscordEmulator,
     world: World,
-    make_engine: Callable[..., Engine],
+    real_encoder: Any,
     articles_dir: Path,
+    tmp_path: Path,
 ) -> None:
-    engine = await asyncio.to_thread(make_engine, articles_dir)
+    engine = await asyncio.to_thread(
+        make_engine, real_encoder, tmp_path / "index", articles_dir=articles_dir
+    )
     before = engine.info()
     async with running_bot(emu, engine, bot_settings()):
         (articles_dir / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 64)

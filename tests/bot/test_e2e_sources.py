@@ -10,7 +10,7 @@ from botkit import World
 from emulator import DiscordEmulator
 
 from bot.client import QuoteBot
-from bot.panels import NO_TEXT
+from bot.render.wording import NO_TEXT
 
 pytestmark = pytest.mark.e2e
 
@@ -110,7 +110,7 @@ async def test_speaker_autocomplete_caps_at_25(
     many = [
         type("S", (), {"name": f"Source {n}", "roles": (), "sentences": 1})() for n in range(40)
     ]
-    engine = newsroom_bot.engine
+    engine = newsroom_bot.ctx.engine
     original = engine.match_speakers
     try:
         engine.match_speakers = lambda prefix, limit=25: many[:limit]

@@ -1,19 +1,15 @@
-"""Unit tests: per-user rate limit (injected clock, no sleeps), the question gate, the rate
-limit settings, and the answer queue's wait estimate and "try again in N s"."""
+"""bot/ratelimit.py: the per-user rate limit (injected clock, no sleeps), the in-flight cap,
+the question gate that applies both, and the rate limit settings."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 
 import pytest
 from botkit import ROOT
 
-from bot.answers import AnswerService
 from bot.ratelimit import Busy, InFlightLimiter, QuestionGate, RateLimited, RateLimiter
 from bot.settings import Settings, SettingsError
-from index.models import Answer
 
 
 class Clock:
@@ -122,6 +118,20 @@ def test_rate_limiter_rejects_nonsense(questions: int, seconds: float) -> None:
         RateLimiter(questions, seconds)
 
 
+# ---------------------------------------------------------------- InFlightLimiter
+def test_limiter_counts_per_user() -> None:
+    limiter = InFlightLimiter(per_user=2)
+    with limiter.hold(1), limiter.hold(1):
+        with pytest.raises(Busy, match="2 questions waiting"), limiter.hold(1):
+            pass
+        with limiter.hold(2):
+            assert limiter.in_flight(2) == 1
+        assert limiter.in_flight(1) == 2
+    assert limiter.in_flight(1) == 0
+    with pytest.raises(ValueError, match="at least 1"):
+        InFlightLimiter(0)
+
+
 # ---------------------------------------------------------------- QuestionGate
 def test_gate_applies_rate_limit_then_in_flight_cap() -> None:
     clock = Clock()
@@ -201,53 +211,3 @@ def test_rate_limit_settings_are_documented() -> None:
     for name in ("RATE_LIMIT_QUESTIONS", "RATE_LIMIT_SECONDS"):
         assert re.search(rf"^{name}=\d+$", example, re.MULTILINE)
         assert f"| `{name}` |" in readme
-
-
-# ---------------------------------------------------------------- answer queue
-class HeldEngine:
-    """ask_many blocks until the test releases it."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.started = threading.Event()
-
-    def ask_many(self, questions: list[str]) -> list[Answer]:
-        self.started.set()
-        self.release.wait(5)
-        return [Answer(q, False) for q in questions]
-
-    def ask(self, question: str) -> Answer:
-        return self.ask_many([question])[0]
-
-
-async def test_tickets_estimate_the_wait_from_the_queue() -> None:
-    engine = HeldEngine()
-    service = AnswerService(engine, workers=1, max_pending=3)
-    service.seconds_per_question = 2.0  # as if measured
-    first = service.submit("running")
-    assert (first.ahead, first.estimated_wait) == (0, 2.0)  # answered as soon as it runs
-    assert await asyncio.to_thread(engine.started.wait, 5)
-    second = service.submit("queued one")
-    third = service.submit("queued two")
-    assert (second.ahead, second.estimated_wait) == (0, 4.0)  # behind the running question
-    assert (third.ahead, third.estimated_wait) == (1, 6.0)
-    service.submit("queued three")
-    with pytest.raises(Busy) as caught:  # full: how long until the queue has drained
-        service.submit("one too many")
-    assert caught.value.message == (
-        "I'm answering too many questions right now; please try again in 10 s."
-    )
-    assert (service.refused, service.peak_pending) == (1, 3)
-    engine.release.set()
-    answers = await asyncio.gather(first, second, third)
-    assert [a.question for a in answers] == ["running", "queued one", "queued two"]
-    assert service.seconds_per_question != 2.0  # measured from the batches just run
-    service.close()
-
-
-async def test_a_short_queue_suggests_a_short_retry() -> None:
-    engine = HeldEngine()
-    service = AnswerService(engine, workers=2, max_pending=0)
-    with pytest.raises(Busy, match=r"try again in 5 s\.$"):  # never less than 5 s
-        service.submit("anything")
-    service.close()

@@ -2,7 +2,7 @@
 
 Every answer the bot sends is saved with its question, article filter, every quote (with
 score and paragraph reference) and timing, under a random id that the buttons under the
-answer carry in their ``custom_id`` (see ``bot/views.py``). So "More" and "Paragraph" work
+answer carry in their ``custom_id`` (see ``bot/buttons.py``). So "More" and "Paragraph" work
 after a restart without asking the engine again, and thumbs up/down feedback is recorded
 once per user per answer, next to the question and the quotes that were shown.
 
@@ -118,6 +118,12 @@ class Totals:
     abstained: int
     votes_up: int
     votes_down: int
+
+
+def page_size(answer: Answer, top_k: int) -> int:
+    """Quotes per page of a saved answer: as many as the answer shows first (so page 1 is
+    the answer itself), or ``top_k`` for an abstention."""
+    return len(answer.quotes) if answer.answered and answer.quotes else max(1, top_k)
 
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:

@@ -24,9 +24,10 @@ from collections import deque
 from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
 
+from bot.engine_api import EngineAPI
 from bot.ratelimit import Busy
+from bot.render.wording import BATCH_CANCELLED, QUEUE_CLOSED, too_busy
 from index.models import Answer
 from index.retrieval import validate_question
 
@@ -55,15 +56,6 @@ class Ticket:
         return self.future.__await__()
 
 
-class AnswerEngine(Protocol):
-    """What the service needs; ``article`` (an article id or title) is only passed when a
-    question is limited to one article, so engines without the filter keep working."""
-
-    def ask(self, question: str) -> Answer: ...
-
-    def ask_many(self, questions: list[str]) -> list[Answer]: ...
-
-
 #: A queued question: its text, its article filter (or None) and where its answer goes.
 Job = tuple[str, "str | None", "asyncio.Future[Answer]"]
 
@@ -73,7 +65,7 @@ class AnswerService:
 
     def __init__(
         self,
-        engine: AnswerEngine,
+        engine: EngineAPI,
         *,
         workers: int = 2,
         max_batch: int = 16,
@@ -123,14 +115,12 @@ class AnswerService:
         """
         validate_question(question)
         if self._closed:
-            raise Busy("I'm shutting down; please ask again in a minute.")
+            raise Busy(QUEUE_CLOSED)
         ahead = len(self._queue)
         if ahead >= self.max_pending:
             self.refused += 1
             retry = max(MIN_RETRY_SECONDS, math.ceil(self.estimated_wait(ahead)))
-            raise Busy(
-                f"I'm answering too many questions right now; please try again in {retry} s."
-            )
+            raise Busy(too_busy(retry))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
         self._queue.append((question, article, future))
@@ -170,19 +160,14 @@ class AnswerService:
         """Worker thread: one batched call; on failure, one call per question."""
         filtered = articles is not None and any(a is not None for a in articles)
         try:
-            if filtered:
-                return list(self.engine.ask_many(questions, articles))  # type: ignore[call-arg]
-            return list(self.engine.ask_many(questions))
+            return list(self.engine.ask_many(questions, articles if filtered else None))
         except Exception as exc:
             if len(questions) == 1:
                 return [exc]
         outcomes: list[Outcome] = []
         for question, article in zip(questions, articles or [None] * len(questions), strict=True):
             try:
-                if article is None:
-                    outcomes.append(self.engine.ask(question))
-                else:
-                    outcomes.append(self.engine.ask(question, article))  # type: ignore[call-arg]
+                outcomes.append(self.engine.ask(question, article))
             except Exception as exc:
                 outcomes.append(exc)
         return outcomes
@@ -197,7 +182,7 @@ class AnswerService:
         self._in_batches -= len(batch)
         self.batches += 1
         if job.cancelled():
-            outcomes: list[Outcome] = [Busy("I'm shutting down; please ask again.")] * len(batch)
+            outcomes: list[Outcome] = [Busy(BATCH_CANCELLED)] * len(batch)
         elif job.exception() is not None:
             error = job.exception()
             assert isinstance(error, Exception)
@@ -231,5 +216,5 @@ class AnswerService:
         while self._queue:
             _, _, future = self._queue.popleft()
             if not future.done():
-                future.set_exception(Busy("I'm shutting down; please ask again in a minute."))
+                future.set_exception(Busy(QUEUE_CLOSED))
         self._executor.shutdown(wait=False, cancel_futures=True)
