@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -20,6 +22,7 @@ from index.errors import EngineError
 log = logging.getLogger(__name__)
 
 Choices = list[app_commands.Choice[str]]
+T = TypeVar("T")
 
 
 def choice(name: str, value: str) -> app_commands.Choice[str] | None:
@@ -35,25 +38,26 @@ def choices(pairs: list[tuple[str, str]]) -> Choices:
     return [c for c in found if c is not None][:MAX_CHOICES]
 
 
+async def _matches(what: str, match: Callable[[str, int], list[T]], current: str) -> list[T]:
+    """``match(current, 25)`` in a worker thread; nothing when the engine cannot answer."""
+    try:
+        return await asyncio.to_thread(match, current, MAX_CHOICES)
+    except EngineError as exc:
+        log.debug("%s autocomplete: %s", what, exc)
+        return []
+
+
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
     """Articles whose id or title matches what the user typed."""
     engine = context_of(interaction.client).engine
-    try:
-        found = await asyncio.to_thread(engine.match_articles, current, MAX_CHOICES)
-    except EngineError as exc:
-        log.debug("article autocomplete: %s", exc)
-        return []
+    found = await _matches("article", engine.match_articles, current)
     return choices([(f"{a.title} ({a.id})", a.id) for a in found])
 
 
 async def speaker_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
     """Speakers matching what the user typed (word prefix first, then substring)."""
     engine = context_of(interaction.client).engine
-    try:
-        found = await asyncio.to_thread(engine.match_speakers, current, MAX_CHOICES)
-    except EngineError as exc:
-        log.debug("speaker autocomplete: %s", exc)
-        return []
+    found = await _matches("speaker", engine.match_speakers, current)
     pairs = []
     for s in found:
         role = f", {s.roles[0]}" if s.roles else ""

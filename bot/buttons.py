@@ -70,7 +70,8 @@ class AnswerButton(
 
     @classmethod
     def from_value(cls, answer_id: str, value: str) -> Self:
-        raise NotImplementedError
+        """The button for ``value`` of its custom id: by default a number (page, quote)."""
+        return cls(answer_id, int(value))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Run the click; an error becomes a short private message, never a traceback in
@@ -108,10 +109,6 @@ class MoreButton(AnswerButton, kind="more", value="[0-9]{1,3}", what="the More b
         )
         self.page = page
 
-    @classmethod
-    def from_value(cls, answer_id: str, value: str) -> Self:
-        return cls(answer_id, int(value))
-
     async def clicked(self, interaction: discord.Interaction, ctx: BotContext) -> None:
         stored = await self.saved_answer(interaction, ctx)
         if stored is None:
@@ -142,10 +139,6 @@ class ParagraphButton(AnswerButton, kind="para", value="[0-9]{1,3}", what="the P
             style=discord.ButtonStyle.secondary,
         )
         self.number = number
-
-    @classmethod
-    def from_value(cls, answer_id: str, value: str) -> Self:
-        return cls(answer_id, int(value))
 
     async def clicked(self, interaction: discord.Interaction, ctx: BotContext) -> None:
         stored = await self.saved_answer(interaction, ctx)

@@ -98,19 +98,21 @@ def nothing_changed(reason: str) -> str:
     return truncate(" ".join(f"Nothing changed: {reason}".split()), MESSAGE_LIMIT)
 
 
+def _file(name: str) -> str:
+    return f"'{truncate(name, 100)}'"
+
+
 def not_an_article(name: str) -> str:
-    return f"'{truncate(name, 100)}' is not an article file: attach a .txt, .md or .html file."
+    return f"{_file(name)} is not an article file: attach a .txt, .md or .html file."
 
 
 def empty_file(name: str) -> str:
-    return f"'{truncate(name, 100)}' is empty."
+    return f"{_file(name)} is empty."
 
 
 def too_large(name: str, size: int, limit: int) -> str:
-    return (
-        f"'{truncate(name, 100)}' is {size / 1_048_576:.1f} MB; the limit is "
-        f"{limit / 1_048_576:.0f} MB."
-    )
+    mb = 1_048_576
+    return f"{_file(name)} is {size / mb:.1f} MB; the limit is {limit / mb:.0f} MB."
 
 
 def download_failed(filename: str, error: object) -> str:

@@ -4,18 +4,20 @@ Import from here (``from botkit import ...``), not from ``conftest`` (pytest loa
 conftest modules under that one name).
 
 Engines: :func:`make_engine` is the one way to build a real ``Engine`` in these tests.
-:class:`StubEngine` (nothing indexed, in memory) and :class:`EngineProxy` (a real engine
-behind explicit delegation, for fakes that change one call) implement ``EngineAPI`` in
-full; ``test_engine_api.py`` checks that they, their subclasses and the real engine do.
+Every fake engine is a :class:`StubEngine` (nothing indexed, in memory) or an
+:class:`EngineProxy` (a real engine behind explicit delegation), which implement
+``EngineAPI`` in full; a subclass is checked against it (:func:`check_engine_api`) as soon
+as it is defined, so no fake can lack a call or change its parameters.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,13 +34,15 @@ from emulator.fixtures import connected_client  # noqa: E402
 from support import BUNDLED_ARTICLE, BUNDLED_ARTICLES, ROOT  # noqa: E402
 
 from bot.client import QuoteBot  # noqa: E402
+from bot.engine_api import EngineAPI  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embeddings import Encoder  # noqa: E402
 from index.engine import Engine, EngineConfig, ReindexReport  # noqa: E402
-from index.errors import ArticleError, UnknownArticle  # noqa: E402
+from index.errors import ArticleError, NotReady, UnknownArticle  # noqa: E402
 from index.models import (  # noqa: E402
     Answer,
     ArticleSummary,
+    Attribution,
     IndexInfo,
     Paragraph,
     Quote,
@@ -70,18 +74,63 @@ def make_engine(
     return engine
 
 
+def engine_api_members() -> dict[str, Any]:
+    """The methods and properties ``EngineAPI`` lists, by name."""
+    return {
+        name: value
+        for name, value in vars(EngineAPI).items()
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    }
+
+
+def _parameters(function: Any) -> list[tuple[str, Any, Any]]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+def check_engine_api(engine: object) -> None:
+    """Raise TypeError unless ``engine`` (a class or an instance) itself defines every
+    ``EngineAPI`` member: a method with the same parameters (names, kinds, defaults), a
+    property or attribute for a property; never through ``__getattr__``."""
+    owner = engine if isinstance(engine, type) else type(engine)
+    if any("__getattr__" in vars(k) for k in owner.__mro__):
+        raise TypeError(f"{owner.__name__} forwards attributes with __getattr__")
+    for name, member in engine_api_members().items():
+        try:
+            found = inspect.getattr_static(engine, name)
+        except AttributeError:
+            raise TypeError(f"{owner.__name__} has no {name}") from None
+        if isinstance(member, property):
+            if callable(found) and not isinstance(found, property):
+                raise TypeError(f"{owner.__name__}.{name} must be a property or an attribute")
+        elif not callable(found) or _parameters(found) != _parameters(member):
+            raise TypeError(f"{owner.__name__}.{name} does not match EngineAPI.{name}")
+
+
 class StubEngine:
     """A complete ``EngineAPI`` with nothing indexed, for tests that need no index: every
-    question abstains, lists are empty, lookups raise the engine's own errors."""
+    question abstains, lists are empty, lookups raise the engine's own errors. A subclass
+    overrides what its test needs; its overrides are checked against ``EngineAPI`` when
+    the class is defined."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_engine_api(cls)
 
     def __init__(self, *, top_k: int = 3, ready: bool = True) -> None:
-        self.config = EngineConfig(top_k=top_k)
+        self._config = EngineConfig(top_k=top_k)
         self._ready = ready
-        self.reindexing = False
+
+    @property
+    def config(self) -> EngineConfig:
+        return self._config
 
     @property
     def ready(self) -> bool:
         return self._ready
+
+    @property
+    def reindexing(self) -> bool:
+        return False
 
     def start(self, *, allow_stale: bool = False) -> None:
         self._ready = True
@@ -135,9 +184,76 @@ class StubEngine:
         return []
 
 
+#: The one article and the one quote of :class:`OneQuoteEngine`.
+QUOTE = Quote("It is so.", Attribution("Ann Lee", None, "said", None, "direct"), "a.txt", "A", 2, 1)
+ARTICLE = ArticleSummary("a.txt", "A", 3, 9)
+
+
+class OneQuoteEngine(StubEngine):
+    """Knows one article and answers every question with one quote (or fails on "boom")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[tuple[str, str | None]] = []
+
+    def article(self, article: str) -> ArticleSummary:
+        if article not in (ARTICLE.id, ARTICLE.title):
+            raise UnknownArticle(article)
+        return ARTICLE
+
+    def ask_many(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Answer]:
+        chosen = articles or [None] * len(questions)
+        self.asked += list(zip(questions, chosen, strict=True))
+        if any("boom" in q for q in questions):
+            raise NotReady("The index is still loading; try again in a moment.")
+        return [Answer(q, True, (QUOTE,)) for q in questions]
+
+    def ask(self, question: str, article: str | None = None) -> Answer:
+        return self.ask_many([question], None if article is None else [article])[0]
+
+
+#: What :class:`ScriptedEngine` rebuilds report by default.
+REPORT = ReindexReport(2, 40, 90, 1.25, embedded=1, reused=1)
+
+
+class ScriptedEngine(StubEngine):
+    """Rebuilds the way a test says: ``outcome`` returns a report or raises."""
+
+    def __init__(self, outcome: Callable[[], ReindexReport] = lambda: REPORT) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.calls: list[tuple[str, ...]] = []
+
+    def reindex(self) -> ReindexReport:
+        self.calls.append(("reindex",))
+        return self.outcome()
+
+    def add_article(self, filename: str, data: bytes) -> ReindexReport:
+        self.calls.append(("add", filename, data.decode()))
+        return self.outcome()
+
+    def remove_article(self, article: str) -> ReindexReport:
+        self.calls.append(("remove", article))
+        return self.outcome()
+
+
+def failing(error: Exception) -> Callable[[], ReindexReport]:
+    def outcome() -> ReindexReport:
+        raise error
+
+    return outcome
+
+
 class EngineProxy:
     """A real engine behind explicit delegation of every ``EngineAPI`` member; a fake
-    subclasses it and overrides only the calls it changes or counts."""
+    subclasses it and overrides only the calls it changes or counts (checked against
+    ``EngineAPI`` when the subclass is defined)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_engine_api(cls)
 
     def __init__(self, inner: Engine) -> None:
         self.inner = inner
