@@ -1,6 +1,5 @@
-"""bot/cogs/sources.py and info.py without Discord: /speakers, /quotes, /about and /help
-reply at once, privately unless asked otherwise. End to end: test_e2e_sources.py,
-test_e2e_ask.py."""
+"""bot/cogs/sources.py without Discord: /speakers and /quotes reply at once, privately
+unless asked otherwise. End to end: test_e2e_sources.py."""
 
 from __future__ import annotations
 
@@ -10,10 +9,9 @@ from types import SimpleNamespace
 import pytest
 from botkit import ARTICLE, QUOTE, FakeInteraction, OneQuoteEngine, bot_settings
 
-from bot.cogs.info import InfoCog
 from bot.cogs.sources import SourcesCog
 from bot.context import BotContext
-from index.models import ArticleSummary, IndexInfo, Quote, SpeakerSummary
+from index.models import Quote, SpeakerSummary
 
 
 class SourcesEngine(OneQuoteEngine):
@@ -24,12 +22,6 @@ class SourcesEngine(OneQuoteEngine):
 
     def quotes_by(self, speaker: str, article: str | None = None) -> list[Quote]:
         return [QUOTE] if speaker == "Ann Lee" else []
-
-    def articles(self) -> list[ArticleSummary]:
-        return [ARTICLE]
-
-    def info(self) -> IndexInfo:
-        return IndexInfo(((ARTICLE.id, ARTICLE.title),), 3, 9, "model", 384, "", 0.5)
 
 
 @pytest.fixture
@@ -60,21 +52,3 @@ async def test_quotes_are_public_unless_private(ctx: BotContext, private: bool) 
     ((_, _, sent),) = interaction.sent
     assert sent["ephemeral"] is private
     assert sent["embed"].fields[0].value.startswith("“It is so.”")
-
-
-async def test_about_shows_the_engines_articles_and_top_k(ctx: BotContext) -> None:
-    cog = InfoCog(bot(), ctx)
-    interaction = FakeInteraction(None)
-    await cog.about.callback(cog, interaction)
-    ((_, _, sent),) = interaction.sent
-    embed = sent["embed"]
-    assert "up to 3 per answer" in embed.description
-    assert embed.fields[0].value == "• A (`a.txt`) · 3 paragraphs, 9 sentences"
-
-
-@pytest.mark.parametrize(("name", "shown"), [("Quotes", "@Quotes"), (None, "@bot")])
-async def test_help_names_the_bot(ctx: BotContext, name: str | None, shown: str) -> None:
-    cog = InfoCog(bot(name), ctx)
-    interaction = FakeInteraction(None)
-    await cog.help_.callback(cog, interaction)
-    assert f"`{shown} who closed the embassy?`" in interaction.sent[0][2]["embed"].description
