@@ -25,7 +25,6 @@ from botkit import (
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import QuoteBot
-from bot.drain import InFlight
 from bot.limits import Limits
 from bot.render.wording import SHUTTING_DOWN
 from index import store
@@ -342,15 +341,3 @@ async def test_close_gives_up_after_the_drain_timeout(
             assert "stopping with 1 question(s) still unanswered" in caplog.text
     finally:
         encoder.release()
-
-
-async def test_a_second_stop_signal_stops_waiting() -> None:
-    """SIGINT/SIGTERM twice: the drain gives up at once (``serve`` calls ``abandon``)."""
-    in_flight = InFlight()
-    with in_flight.track():
-        waiting = asyncio.create_task(in_flight.wait_idle(30))
-        await asyncio.sleep(0.05)
-        assert not waiting.done()
-        in_flight.abandon()
-        assert await asyncio.wait_for(waiting, 1) is False  # not idle: it gave up
-    assert await in_flight.wait_idle(0) is True

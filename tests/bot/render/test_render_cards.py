@@ -1,16 +1,15 @@
 """The other cards: paragraph (¶), /speakers, /quotes, /stats, /about and /help, within
-Discord's limits; and the one card -> embed conversion (bot/replies.py)."""
+Discord's limits."""
 
 from __future__ import annotations
 
 import re
 
-import discord
 from support import assert_embed_within_limits
 
 from bot.answer_store import LiveStats, Totals
 from bot.render.about import about_card, help_card
-from bot.render.card import INFO_COLOUR, Card, Field
+from bot.render.card import Card
 from bot.render.paragraph import paragraph_card
 from bot.render.stats import stats_card
 from bot.render.who_said import quotes_card, speakers_card
@@ -37,24 +36,6 @@ def within_limits(card: Card) -> Card:
     assert len(card) == len(embed)
     assert_embed_within_limits(embed)
     return card
-
-
-def test_to_embed_keeps_every_part_of_the_card() -> None:
-    card = Card("T", INFO_COLOUR, "D", (Field("a", "1"), Field("b", "2", inline=True)), "F")
-    assert to_embed(card).to_dict() == {
-        "type": "rich",
-        "flags": 0,
-        "title": "T",
-        "description": "D",
-        "color": INFO_COLOUR,
-        "fields": [
-            {"name": "a", "value": "1", "inline": False},
-            {"name": "b", "value": "2", "inline": True},
-        ],
-        "footer": {"text": "F"},
-    }
-    assert "description" not in to_embed(Card("T", 1)).to_dict()
-    assert isinstance(to_embed(Card("T", 1)), discord.Embed)
 
 
 # ---------------------------------------------------------------- paragraph
