@@ -53,8 +53,7 @@ from emulator import DiscordEmulator, StoredMessage, User  # noqa: E402
 from emulator.botprocess import bot_run_env, start_bot_process  # noqa: E402
 from emulator.fixtures import connected_client, running_emulator  # noqa: E402
 
-from bot.commands import queued_note  # noqa: E402
-from bot.render import NO_ANSWER  # noqa: E402
+from bot.render.wording import NO_ANSWER, queued_note  # noqa: E402
 
 KINDS = ("slash", "dm", "mention")
 WEIGHTS = (0.4, 0.3, 0.3)

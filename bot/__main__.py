@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.render import render_text
+from bot.engine_api import EngineAPI
+from bot.render.answer import render_text
 from bot.settings import Settings, SettingsError, configure_logging
-from index.engine import Engine
+from index.engine import Engine, ReindexReport
 from index.errors import EngineError
 from index.retrieval import validate_question
 from index.upload import MAX_UPLOAD_BYTES
@@ -61,7 +62,9 @@ def _fail(message: str, code: int = EXIT_ERROR) -> int:
     return code
 
 
-def cmd_ask(engine: Engine, questions: list[str], as_json: bool, article: str | None = None) -> int:
+def cmd_ask(
+    engine: EngineAPI, questions: list[str], as_json: bool, article: str | None = None
+) -> int:
     for question in questions:  # validate all first: a bad one means no partial output
         validate_question(question)
     engine.start()
@@ -74,17 +77,17 @@ def cmd_ask(engine: Engine, questions: list[str], as_json: bool, article: str | 
     return 0
 
 
-def cmd_reindex(engine: Engine) -> int:
+def cmd_reindex(engine: EngineAPI) -> int:
     report = engine.reindex()
     print(f"indexed {report.summary()}")
     return 0
 
 
-def _print_report(verb: str, report) -> None:
+def _print_report(verb: str, report: ReindexReport) -> None:
     print(f"{verb}; indexed {report.summary()}")
 
 
-def cmd_add(engine: Engine, file: str) -> int:
+def cmd_add(engine: EngineAPI, file: str) -> int:
     path = Path(file)
     try:
         if not path.is_file():
@@ -100,14 +103,14 @@ def cmd_add(engine: Engine, file: str) -> int:
     return 0
 
 
-def cmd_remove(engine: Engine, article: str) -> int:
+def cmd_remove(engine: EngineAPI, article: str) -> int:
     engine.start(allow_stale=True)
     report = engine.remove_article(article)
     _print_report(f"removed {article}", report)
     return 0
 
 
-def cmd_speakers(engine: Engine, article: str | None) -> int:
+def cmd_speakers(engine: EngineAPI, article: str | None) -> int:
     engine.start()
     for speaker in engine.speakers(article):
         role = f" ({speaker.roles[0]})" if speaker.roles else ""
@@ -116,7 +119,7 @@ def cmd_speakers(engine: Engine, article: str | None) -> int:
     return 0
 
 
-def cmd_quotes(engine: Engine, speaker: str, article: str | None) -> int:
+def cmd_quotes(engine: EngineAPI, speaker: str, article: str | None) -> int:
     engine.start()
     quotes = engine.quotes_by(speaker, article)
     if not quotes:
@@ -126,7 +129,7 @@ def cmd_quotes(engine: Engine, speaker: str, article: str | None) -> int:
     return 0
 
 
-def cmd_chat(engine: Engine, intro: str | None = None) -> int:
+def cmd_chat(engine: EngineAPI, intro: str | None = None) -> int:
     if intro:
         print(intro)
     engine.start()
@@ -165,7 +168,7 @@ copy its bot token into a file named .env here (see .env.example), and run `make
 Meanwhile, here are the same answers in the terminal."""
 
 
-def cmd_run(engine: Engine, settings: Settings) -> int:
+def cmd_run(engine: EngineAPI, settings: Settings) -> int:
     if not settings.discord_token:
         if not sys.stdin.isatty():
             print(NO_TOKEN.splitlines()[0], file=sys.stderr)
@@ -176,7 +179,7 @@ def cmd_run(engine: Engine, settings: Settings) -> int:
             )
             return EXIT_ERROR
         return cmd_chat(engine, intro=NO_TOKEN)
-    from bot.client import run_bot  # imports discord only when it is needed
+    from bot.run import run_bot  # imports discord only when it is needed
 
     return run_bot(settings, engine)
 

@@ -24,6 +24,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING
 
+from bot.render.wording import too_fast, too_many_waiting
+
 if TYPE_CHECKING:
     from bot.settings import Settings
 
@@ -49,11 +51,7 @@ class RateLimited(Busy):
     def __init__(self, retry_after: float, questions: int, seconds: float, notify: bool) -> None:
         self.retry_after = retry_after
         self.notify = notify
-        wait = max(1, math.ceil(retry_after))
-        super().__init__(
-            f"You're asking faster than I can take questions (up to {questions} every "
-            f"{seconds:g} s). Please try again in {wait} s."
-        )
+        super().__init__(too_fast(questions, seconds, max(1, math.ceil(retry_after))))
 
 
 class RateLimiter:
@@ -139,10 +137,7 @@ class InFlightLimiter:
     def hold(self, user_id: int) -> Iterator[None]:
         """Reserve one slot for ``user_id`` for the duration of the block, or raise Busy."""
         if self._counts[user_id] >= self.per_user:
-            raise Busy(
-                f"You already have {self.per_user} questions waiting for an answer; "
-                "please wait for them before asking more."
-            )
+            raise Busy(too_many_waiting(self.per_user))
         self._counts[user_id] += 1
         try:
             yield

@@ -94,49 +94,15 @@ class Settings:
         def get(name: str) -> str:
             return (env.get(name) or "").strip()
 
-        token = get("DISCORD_TOKEN") or None
-        if token and (len(token) < 50 or any(ch.isspace() for ch in token)):
-            problems.append(
-                "DISCORD_TOKEN does not look like a bot token (copy it again from the "
-                "Developer Portal, Bot tab, Reset Token)"
-            )
-        admins: set[int] = set()
-        for part in filter(None, (p.strip() for p in get("ADMIN_USER_IDS").split(","))):
-            if part.isdigit():
-                admins.add(int(part))
-            else:
-                problems.append(f"ADMIN_USER_IDS: {part!r} is not a Discord user id (digits only)")
-        dev_guild = get("DEV_GUILD_ID")
-        if dev_guild and not dev_guild.isdigit():
-            problems.append(f"DEV_GUILD_ID: {dev_guild!r} is not a Discord server id (digits only)")
-        top_k_text = get("TOP_K") or "3"
-        top_k = 3
-        if not top_k_text.isdigit() or not 1 <= int(top_k_text) <= MAX_TOP_K:
-            problems.append(
-                f"TOP_K must be a whole number from 1 to {MAX_TOP_K}, not {top_k_text!r}"
-            )
-        else:
-            top_k = int(top_k_text)
+        token, admins, dev_guild = discord_ids(get, problems)
+        top_k = whole_number(get, "TOP_K", 3, 1, MAX_TOP_K, problems)
         rate_questions = whole_number(
             get, "RATE_LIMIT_QUESTIONS", 5, 0, MAX_RATE_LIMIT_QUESTIONS, problems, " (0: no limit)"
         )
         rate_seconds = whole_number(
             get, "RATE_LIMIT_SECONDS", 30, 1, MAX_RATE_LIMIT_SECONDS, problems
         )
-        shard_count: int | None = None
-        if get("SHARD_COUNT"):
-            shard_count = whole_number(
-                get, "SHARD_COUNT", 0, 1, MAX_SHARD_COUNT, problems, " (total shards)"
-            )
-            shard_count = shard_count or None
-        shard_ids: tuple[int, ...] | None = None
-        if get("SHARD_IDS"):
-            if not get("SHARD_COUNT"):
-                problems.append(
-                    "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of "
-                    "shards across all processes (the same value in each)"
-                )
-            shard_ids = parse_shard_ids(get("SHARD_IDS"), shard_count, problems)
+        shard_count, shard_ids = shards(get, problems)
         watch_seconds = whole_number(
             get, "INDEX_WATCH_SECONDS", 5, 0, MAX_INDEX_WATCH_SECONDS, problems, " (0: off)"
         )
@@ -184,6 +150,47 @@ class Settings:
             onnx_dir=Path(get("ONNX_DIR")).expanduser() if get("ONNX_DIR") else None,
             onnx_threads=onnx_threads,
         )
+
+
+def discord_ids(get: Callable[[str], str], problems: list[str]) -> tuple[str | None, set[int], str]:
+    """DISCORD_TOKEN (shape only: it is never echoed), ADMIN_USER_IDS and DEV_GUILD_ID."""
+    token = get("DISCORD_TOKEN") or None
+    if token and (len(token) < 50 or any(ch.isspace() for ch in token)):
+        problems.append(
+            "DISCORD_TOKEN does not look like a bot token (copy it again from the "
+            "Developer Portal, Bot tab, Reset Token)"
+        )
+    admins: set[int] = set()
+    for part in filter(None, (p.strip() for p in get("ADMIN_USER_IDS").split(","))):
+        if part.isdigit():
+            admins.add(int(part))
+        else:
+            problems.append(f"ADMIN_USER_IDS: {part!r} is not a Discord user id (digits only)")
+    dev_guild = get("DEV_GUILD_ID")
+    if dev_guild and not dev_guild.isdigit():
+        problems.append(f"DEV_GUILD_ID: {dev_guild!r} is not a Discord server id (digits only)")
+    return token, admins, dev_guild
+
+
+def shards(
+    get: Callable[[str], str], problems: list[str]
+) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT and SHARD_IDS (the shards of this process; they need the count)."""
+    shard_count: int | None = None
+    if get("SHARD_COUNT"):
+        shard_count = whole_number(
+            get, "SHARD_COUNT", 0, 1, MAX_SHARD_COUNT, problems, " (total shards)"
+        )
+        shard_count = shard_count or None
+    shard_ids: tuple[int, ...] | None = None
+    if get("SHARD_IDS"):
+        if not get("SHARD_COUNT"):
+            problems.append(
+                "SHARD_IDS needs SHARD_COUNT: set SHARD_COUNT to the total number of "
+                "shards across all processes (the same value in each)"
+            )
+        shard_ids = parse_shard_ids(get("SHARD_IDS"), shard_count, problems)
+    return shard_count, shard_ids
 
 
 def parse_shard_ids(text: str, shard_count: int | None, problems: list[str]) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ temporary folder, so nothing here touches var/index. Helpers live in ``botkit``
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from botkit import (
     World,
     bot_settings,
     build_world,
+    make_engine,
     running_bot,
 )
 from emulator import DiscordEmulator
@@ -27,34 +28,13 @@ from emulator.fixtures import running_emulator
 from support import FakeEncoder
 
 from bot.client import QuoteBot
-from index.engine import Engine, EngineConfig
+from index.engine import Engine
 
 
 @pytest.fixture(scope="session")
-def make_engine(
-    real_encoder: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[..., Engine]:
-    """Build and start an engine with the shared real model over ``articles_dir``."""
-
-    def make(articles_dir: Path = BUNDLED_ARTICLES, top_k: int = 3) -> Engine:
-        engine = Engine(
-            EngineConfig(
-                articles_dir=articles_dir,
-                index_dir=tmp_path_factory.mktemp("bot-index"),
-                top_k=top_k,
-            ),
-            encoder_factory=lambda spec: real_encoder,
-        )
-        engine.start(allow_stale=True)
-        return engine
-
-    return make
-
-
-@pytest.fixture(scope="session")
-def bot_engine(make_engine: Callable[..., Engine]) -> Engine:
+def bot_engine(real_encoder: Any, tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """The session's engine over the bundled article (real model, TOP_K=3)."""
-    return make_engine()
+    return make_engine(real_encoder, tmp_path_factory.mktemp("bot-index"))
 
 
 @pytest.fixture
@@ -79,12 +59,7 @@ async def bot(emu: DiscordEmulator, world: World, bot_engine: Engine) -> AsyncIt
 def gated_engine(real_encoder: Any, tmp_path: Path) -> tuple[Engine, GatedEncoder]:
     """An engine (bundled article, real model) whose rebuilds can be held at a gate."""
     encoder = GatedEncoder(real_encoder)
-    engine = Engine(
-        EngineConfig(articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path / "gated-index"),
-        encoder_factory=lambda spec: encoder,
-    )
-    engine.start(allow_stale=True)
-    return engine, encoder
+    return make_engine(encoder, tmp_path / "gated-index"), encoder
 
 
 # ---------------------------------------------------------------- issue 5 (several articles)
@@ -104,14 +79,11 @@ def newsroom_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def newsroom_engine(newsroom_dir: Path, tmp_path: Path) -> Any:
+def newsroom_engine(newsroom_dir: Path, tmp_path: Path) -> Engine:
     """The engine over the two articles (fake encoder, TOP_K=1 so answers have pages)."""
-    engine = Engine(
-        EngineConfig(articles_dir=newsroom_dir, index_dir=tmp_path / "newsroom-index", top_k=1),
-        encoder_factory=lambda spec: FakeEncoder(),
+    return make_engine(
+        FakeEncoder(), tmp_path / "newsroom-index", articles_dir=newsroom_dir, top_k=1
     )
-    engine.start()
-    return engine
 
 
 @pytest.fixture

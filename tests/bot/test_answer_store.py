@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import (
+from bot.answer_store import (
     SCHEMA_VERSION,
     AnswerStore,
     FeedbackStoreError,
@@ -151,19 +151,3 @@ def test_live_stats_memory_is_bounded() -> None:
         stats.record_answer(True, float(n))
     assert stats.questions == 25
     assert stats.percentile(0.01) >= 10
-
-
-def test_the_bot_refuses_to_start_on_an_unusable_feedback_db(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`python -m bot run` prints one error line naming FEEDBACK_DB and exits 1."""
-    from bot.client import run_bot
-    from bot.settings import Settings
-
-    blocker = tmp_path / "var"
-    blocker.write_text("a file, not a folder")
-    settings = Settings(discord_token="t" * 60, feedback_db=blocker / "feedback.sqlite3")
-    assert run_bot(settings, engine=None) == 1  # type: ignore[arg-type]
-    err = capsys.readouterr().err
-    assert err.startswith("error: FEEDBACK_DB ")
-    assert "t" * 60 not in err

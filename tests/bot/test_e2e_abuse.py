@@ -12,11 +12,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from botkit import World, bot_settings, running_bot
+from botkit import EngineProxy, World, bot_settings, running_bot
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import QuoteBot
+from bot.limits import Limits
 from index.engine import Engine
+from index.models import Answer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -184,36 +186,37 @@ async def test_users_in_admin_user_ids_are_exempt(
 
 
 # ---------------------------------------------------------------- a flood queues
-class GatedEngine:
+class GatedEngine(EngineProxy):
     """The real engine behind a gate: while closed, questions wait in the worker thread."""
 
     def __init__(self, inner: Engine) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.gate = threading.Event()
         self.gate.set()
         self.batches: list[int] = []
 
-    def ask_many(self, questions: list[str]) -> list[Any]:
+    def ask_many(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Answer]:
         self.batches.append(len(questions))
         if not self.gate.wait(30):
             raise TimeoutError("the test never opened the gate")
-        return self.inner.ask_many(questions)
+        return self.inner.ask_many(questions, articles)
 
-    def ask(self, question: str) -> Any:
-        return self.ask_many([question])[0]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
+    def ask(self, question: str, article: str | None = None) -> Answer:
+        return self.ask_many([question], None if article is None else [article])[0]
 
 
 @contextlib.asynccontextmanager
 async def flooded_bot(
-    emu: DiscordEmulator, engine: Engine, **options: Any
+    emu: DiscordEmulator, engine: Engine, **limits: Any
 ) -> AsyncIterator[tuple[QuoteBot, GatedEngine]]:
     """One answer worker, answers held at the gate, 3 s measured per question."""
     gated = GatedEngine(engine)
-    async with running_bot(emu, gated, bot_settings(), answer_workers=1, **options) as bot:
-        bot.answers.seconds_per_question = 3.0  # as if measured on a slow machine
+    async with running_bot(
+        emu, gated, bot_settings(), limits=Limits(answer_workers=1, **limits)
+    ) as bot:
+        bot.ctx.answers.seconds_per_question = 3.0  # as if measured on a slow machine
         gated.gate.clear()
         try:
             yield bot, gated
@@ -248,7 +251,7 @@ async def test_a_long_queue_tells_users_their_question_is_queued(
         deferred = await result.reply()  # the "thinking…" message now says why
         assert result.ack_seconds < 3
         assert QUEUED.match(deferred.content).group(1) == "12"
-        assert bot.answers.pending == 3
+        assert bot.ctx.answers.pending == 3
 
         gated.gate.set()
         (answer,) = await emu.wait_for_messages(first.channel_id, after=first)
@@ -288,7 +291,7 @@ async def test_a_full_queue_says_too_busy_and_when_to_retry(
         await asyncio.sleep(0.2)
         queued = await emu.send_dm(world.admin.id, QUESTION)
         await asyncio.sleep(0.2)
-        assert bot.answers.pending == 1
+        assert bot.ctx.answers.pending == 1
         refused = await dm_reply(emu, world.reader.id, QUESTION)
         assert TOO_BUSY.match(refused.content).group(1) == "9"  # 1 running + 1 queued + it
         result = await emu.invoke_slash(
@@ -302,7 +305,7 @@ async def test_a_full_queue_says_too_busy_and_when_to_retry(
         )
         (busy,) = await emu.wait_for_messages(world.channel_id, after=said)
         assert TOO_BUSY.match(busy.content)
-        assert bot.answers.refused == 3
+        assert bot.ctx.answers.refused == 3
 
         gated.gate.set()
         for asked in (running, queued):

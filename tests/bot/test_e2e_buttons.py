@@ -12,7 +12,7 @@ from botkit import World, bot_settings, running_bot
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import QuoteBot
-from bot.views import GONE
+from bot.render.wording import GONE
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ async def test_answer_has_more_feedback_and_paragraph_buttons(
         [f"qa:more:{answer_id}:2", f"qa:fb:{answer_id}:+", f"qa:fb:{answer_id}:-"],
         [f"qa:para:{answer_id}:1"],
     ]
-    stored = newsroom_bot.store.answer(answer_id)
+    stored = newsroom_bot.ctx.store.answer(answer_id)
     assert stored is not None
     assert stored.question == message.embeds[0]["title"]
     assert stored.pages >= 2
@@ -79,7 +79,7 @@ async def test_more_pages_privately_then_in_place(
     question = question_with_pages(newsroom_engine, pages=3)
     message = await ask(emu, world, question)
     answer_id = answer_id_of(message)
-    stored = newsroom_bot.store.answer(answer_id)
+    stored = newsroom_bot.ctx.store.answer(answer_id)
 
     clicked = await emu.invoke_component(message, f"qa:more:{answer_id}:2", user_id=world.admin.id)
     page = await clicked.reply()
@@ -111,7 +111,7 @@ async def test_paragraph_shows_the_whole_paragraph_privately(
     """Paragraph shows the quote's whole paragraph, the quote in bold, only to the clicker."""
     message = await ask(emu, world, "what did the fire chief say?")
     answer_id = answer_id_of(message)
-    quote = newsroom_bot.store.answer(answer_id).quotes[0]
+    quote = newsroom_bot.ctx.store.answer(answer_id).quotes[0]
     clicked = await emu.invoke_component(message, f"qa:para:{answer_id}:1", user_id=world.admin.id)
     reply = await clicked.reply()
     assert reply.ephemeral
@@ -140,7 +140,7 @@ async def test_feedback_is_counted_once_per_user(
     assert "Changed your vote to 👎" in await vote(world.reader, "-")
     assert "Thanks! Your 👍 is recorded" in await vote(world.admin, "+")
 
-    rows = newsroom_bot.store.feedback(answer_id)
+    rows = newsroom_bot.ctx.store.feedback(answer_id)
     assert sorted((r["user_id"], r["vote"]) for r in rows) == sorted(
         [(world.reader.id, -1), (world.admin.id, 1)]
     )
@@ -149,7 +149,7 @@ async def test_feedback_is_counted_once_per_user(
     assert reader["changes"] == 1
     assert reader["shown"]
     assert all("score" in q and q["text"] for q in reader["shown"])
-    totals = newsroom_bot.store.totals()
+    totals = newsroom_bot.ctx.store.totals()
     assert (totals.votes_up, totals.votes_down) == (1, 1)
 
     stats = await emu.invoke_slash("stats", user_id=world.admin.id, guild_id=world.guild_id)
@@ -208,11 +208,11 @@ async def test_buttons_survive_a_restart(
         assert (
             (await para.reply())
             .embeds[0]["title"]
-            .endswith(f"paragraph {restarted.store.answer(answer_id).quotes[0].paragraph}")
+            .endswith(f"paragraph {restarted.ctx.store.answer(answer_id).quotes[0].paragraph}")
         )
         again = await emu.invoke_component(message, f"qa:fb:{answer_id}:+", user_id=world.reader.id)
         assert "it counts once" in (await again.reply()).content
-        assert restarted.store.totals().votes_up == 1
+        assert restarted.ctx.store.totals().votes_up == 1
 
     async with running_bot(emu, newsroom_engine, bot_settings()):  # a fresh, empty database
         gone = await emu.invoke_component(message, f"qa:more:{answer_id}:2", user_id=world.admin.id)
@@ -228,7 +228,7 @@ async def test_abstention_has_only_feedback_buttons(
         pytest.skip("the fake encoder answered this nonsense question")
     answer_id = answer_id_of(message)
     assert custom_ids(message) == [[f"qa:fb:{answer_id}:+", f"qa:fb:{answer_id}:-"]]
-    assert newsroom_bot.live_stats.abstained == 1
+    assert newsroom_bot.ctx.live_stats.abstained == 1
 
 
 async def test_a_mention_reply_has_the_buttons(

@@ -9,17 +9,26 @@ import asyncio
 import errno
 import logging
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, BUNDLED_ARTICLES, GatedEncoder, World, bot_settings, running_bot
+from botkit import (
+    ARTICLE_TEXT,
+    GatedEncoder,
+    World,
+    bot_settings,
+    make_engine,
+    running_bot,
+)
 from emulator import DiscordEmulator, StoredMessage
 
-from bot.client import SHUTTING_DOWN, InFlight, QuoteBot
+from bot.client import QuoteBot
+from bot.limits import Limits
+from bot.render.wording import SHUTTING_DOWN
 from index import store
-from index.engine import Engine, EngineConfig
+from index.engine import Engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -32,14 +41,7 @@ def held(
     real_encoder: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Engine, GatedEncoder]:
     encoder = GatedEncoder(real_encoder, answers=True)
-    engine = Engine(
-        EngineConfig(
-            articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path_factory.mktemp("held-index")
-        ),
-        encoder_factory=lambda spec: encoder,
-    )
-    engine.start(allow_stale=True)
-    return engine, encoder
+    return make_engine(encoder, tmp_path_factory.mktemp("held-index")), encoder
 
 
 @pytest.fixture
@@ -207,11 +209,11 @@ async def test_bot_start_with_damaged_index_rebuilds_and_answers(
 ) -> None:
     """Index files damaged between runs: the next start detects it, logs why, rebuilds and
     answers. (The engine-level variants are in tests/index/test_engine.py.)"""
-    config = EngineConfig(articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path / "index")
-    shutil.copytree(good_index, config.index_dir)
-    damage(config.index_dir, how)
+    index_dir = tmp_path / "index"
+    shutil.copytree(good_index, index_dir)
+    damage(index_dir, how)
 
-    engine = Engine(config, encoder_factory=lambda spec: real_encoder)  # a new process
+    engine = make_engine(real_encoder, index_dir, start=False)  # a new process
     with caplog.at_level(logging.INFO, logger="index"):
         async with running_bot(emu, engine, bot_settings()):
             result = await emu.invoke_slash(
@@ -221,21 +223,24 @@ async def test_bot_start_with_damaged_index_rebuilds_and_answers(
     rebuilt = [r for r in caplog.records if r.getMessage().startswith("rebuilding the index: ")]
     assert len(rebuilt) == 1, caplog.text
     assert rebuilt[0].levelno == logging.WARNING
-    assert store.load(config.index_dir, model=real_encoder.fingerprint, articles=None)
+    assert store.load(index_dir, model=real_encoder.fingerprint, articles=None)
 
 
 # ------------------------------------------------------------------ disk full
 async def test_disk_full_during_reindex_keeps_the_old_index(
     emu: DiscordEmulator,
     world: World,
-    make_engine: Callable[..., Engine],
+    real_encoder: Any,
     articles_dir: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """ENOSPC while /reindex saves (writing a vector file, then the CURRENT pointer): the
     admin gets one clear line, the old build stays current and whole on disk, nothing of
     the new one is left behind, and questions keep being answered."""
-    engine = await asyncio.to_thread(make_engine, articles_dir)
+    engine = await asyncio.to_thread(
+        make_engine, real_encoder, tmp_path / "index", articles_dir=articles_dir
+    )
     index_dir = engine.config.index_dir
     before = (index_dir / store.CURRENT).read_text(), sorted(p.name for p in index_dir.iterdir())
     live = engine.info()
@@ -292,12 +297,12 @@ async def test_close_lets_questions_in_flight_finish(
             dm = await emu.send_dm(world.stranger.id, LAVROV)
             await encoder.wait_until_held()
             await asyncio.sleep(0.1)
-            assert bot.in_flight.count == 2
+            assert bot.ctx.in_flight.count == 2
 
             closing = asyncio.create_task(bot.close())
             await asyncio.sleep(0.2)
             assert not closing.done()
-            assert bot.stopping
+            assert bot.ctx.in_flight.stopping
             late = await emu.send_dm(world.admin.id, PESKOV)  # arrives while draining
             (refusal,) = await dm_reply(emu, late)
             assert refusal.content == SHUTTING_DOWN
@@ -325,7 +330,9 @@ async def test_close_gives_up_after_the_drain_timeout(
     """A question stuck past ``drain_seconds`` does not keep the bot from stopping."""
     engine, encoder = held
     try:
-        async with running_bot(emu, engine, bot_settings(), drain_seconds=0.3) as bot:
+        async with running_bot(
+            emu, engine, bot_settings(), limits=Limits(drain_seconds=0.3)
+        ) as bot:
             encoder.hold()
             await emu.send_dm(world.reader.id, LAVROV)
             await encoder.wait_until_held()
@@ -334,15 +341,3 @@ async def test_close_gives_up_after_the_drain_timeout(
             assert "stopping with 1 question(s) still unanswered" in caplog.text
     finally:
         encoder.release()
-
-
-async def test_a_second_stop_signal_stops_waiting() -> None:
-    """SIGINT/SIGTERM twice: the drain gives up at once (``serve`` calls ``abandon``)."""
-    in_flight = InFlight()
-    with in_flight.track():
-        waiting = asyncio.create_task(in_flight.wait_idle(30))
-        await asyncio.sleep(0.05)
-        assert not waiting.done()
-        in_flight.abandon()
-        assert await asyncio.wait_for(waiting, 1) is False  # not idle: it gave up
-    assert await in_flight.wait_idle(0) is True

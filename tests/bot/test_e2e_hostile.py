@@ -12,7 +12,7 @@ from botkit import ARTICLE_TEXT, World
 from emulator import DiscordEmulator, StoredMessage
 
 from bot.client import QuoteBot
-from bot.render import NO_ANSWER
+from bot.render.wording import NO_ANSWER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

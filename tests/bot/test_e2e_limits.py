@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, World, bot_settings, running_bot
+from botkit import ARTICLE_TEXT, World, bot_settings, make_engine, running_bot
 from emulator import DiscordEmulator
-
-from index.engine import Engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -53,9 +51,9 @@ def embed_size(embed: dict) -> int:
 
 
 async def test_top_k_10_on_the_bundled_article(
-    emu: DiscordEmulator, world: World, make_engine: Callable[..., Engine]
+    emu: DiscordEmulator, world: World, real_encoder: Any, tmp_path: Path
 ) -> None:
-    engine = await asyncio.to_thread(make_engine, top_k=10)
+    engine = await asyncio.to_thread(make_engine, real_encoder, tmp_path / "index", top_k=10)
     question = "What did US officials say about the anti-personnel mines for Ukraine?"
     async with running_bot(emu, engine, bot_settings(top_k=10)):
         result = await emu.invoke_slash(
@@ -73,11 +71,13 @@ async def test_top_k_10_on_the_bundled_article(
 
 
 async def test_huge_quotes_are_shortened_at_word_breaks(
-    emu: DiscordEmulator, world: World, make_engine: Callable[..., Engine], tmp_path: Path
+    emu: DiscordEmulator, world: World, real_encoder: Any, tmp_path: Path
 ) -> None:
     article = write_long_article(tmp_path / "articles")
     text = article.read_text(encoding="utf-8")
-    engine = await asyncio.to_thread(make_engine, tmp_path / "articles", 10)
+    engine = await asyncio.to_thread(
+        make_engine, real_encoder, tmp_path / "index", articles_dir=tmp_path / "articles", top_k=10
+    )
     answer = await asyncio.to_thread(engine.ask, LONG_QUESTION)
     assert len(answer.quotes) == 10  # ten quotes of 1,500 characters: 15,000 in all
     async with running_bot(emu, engine, bot_settings(top_k=10)):

@@ -17,33 +17,34 @@ import logging
 from typing import Any
 
 import pytest
-from botkit import CountingEngine, World, bot_settings, running_bot
+from botkit import CountingEngine, EngineProxy, World, bot_settings, running_bot
 from emulator import CommandPermission, DiscordEmulator, Perm
 
-from bot import client as client_module
-from bot.client import UNEXPECTED, QuoteBot
+from bot import run as run_module
+from bot.client import QuoteBot
+from bot.render.wording import UNEXPECTED
 from index.engine import Engine
+from index.models import Answer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 REFUSED = "Only server administrators (or users listed in ADMIN_USER_IDS) can use /reindex."
 
 
-class LeakyEngine:
+class LeakyEngine(EngineProxy):
     """The real engine, except that answering fails with the token in the error, as a
     badly behaved library might put a credential in an exception."""
 
-    def __init__(self, engine: Engine, secret: str) -> None:
-        self._engine = engine
+    def __init__(self, inner: Engine, secret: str) -> None:
+        super().__init__(inner)
         self.secret = secret
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
-
-    def ask(self, question: str) -> Any:
+    def ask(self, question: str, article: str | None = None) -> Answer:
         raise RuntimeError(f"backend refused Authorization: Bot {self.secret}")
 
-    def ask_many(self, questions: list[str]) -> Any:
+    def ask_many(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Answer]:
         raise RuntimeError(f"backend refused Authorization: Bot {self.secret}")
 
 
@@ -79,12 +80,12 @@ async def test_token_never_in_logs_or_replies_even_in_tracebacks(
             super().__init__(*args, **options)
             started.append(self)
 
-    monkeypatch.setattr(client_module, "QuoteBot", Recorded)
+    monkeypatch.setattr(run_module, "QuoteBot", Recorded)
     settings = bot_settings(discord_token=token)
     try:
         with caplog.at_level(logging.DEBUG):
             runner = asyncio.create_task(
-                asyncio.to_thread(client_module.run_bot, settings, LeakyEngine(bot_engine, token))
+                asyncio.to_thread(run_module.run_bot, settings, LeakyEngine(bot_engine, token))
             )
             await emu.wait_until_ready(timeout=30)
             bot = started[0]
@@ -108,7 +109,7 @@ async def test_token_never_in_logs_or_replies_even_in_tracebacks(
     assert token not in logged
     assert token not in everything_the_emulator_received(emu)
     # the redaction is removed with the bot, not left on the process's handlers
-    assert not [f for f in handler.filters if isinstance(f, client_module.RedactToken)]
+    assert not [f for f in handler.filters if isinstance(f, run_module.RedactToken)]
 
 
 async def test_admin_of_one_server_is_nobody_in_another(

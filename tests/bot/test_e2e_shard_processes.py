@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import BUNDLED_ARTICLES
+from botkit import BUNDLED_ARTICLES, make_engine
 from emulator import DiscordEmulator
 from emulator.botprocess import bot_run_env, start_bot_process
 from emulator.fixtures import running_emulator
-
-from index.engine import Engine, EngineConfig
 
 pytestmark = [
     pytest.mark.e2e,
@@ -83,9 +81,10 @@ async def test_two_processes_serve_their_shards_and_share_reindex(
     reaches the second through INDEX_DIR; only the first syncs commands."""
     shared = tmp_path / "shared"
     shutil.copytree(BUNDLED_ARTICLES, shared / "articles")
-    config = EngineConfig(articles_dir=shared / "articles", index_dir=shared / "index")
     # built here with the session's model, so that both processes only load it
-    await asyncio.to_thread(Engine(config, encoder_factory=lambda spec: real_encoder).reindex)
+    await asyncio.to_thread(
+        make_engine, real_encoder, shared / "index", articles_dir=shared / "articles"
+    )
     logs = [tmp_path / f"shard-{n}" / "bot.log" for n in (0, 1)]
     for log in logs:
         log.parent.mkdir()

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import bot_settings, running_bot
+from botkit import EngineProxy, bot_settings, make_engine, running_bot
 from emulator import DiscordEmulator, Guild, InteractionResult, StoredMessage, User
 from emulator.fixtures import running_emulator
 from support import FakeEncoder
 
 from bot.client import QuoteBot
-from index.engine import Engine, EngineConfig
+from index.engine import Engine
+from index.models import Answer
 
 pytestmark = [pytest.mark.e2e]
 
@@ -29,27 +30,26 @@ NEW_ARTICLE = "Bridge report\n\nThe harbour master said the swing bridge reopens
 NEW_QUESTION = "When does the swing bridge reopen, according to the harbour master?"
 
 
-class AskCountingEngine:
+class AskCountingEngine(EngineProxy):
     """An engine that counts the questions it answered (to see which process did)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, inner: Engine) -> None:
+        super().__init__(inner)
         self.questions: list[str] = []
         self.switched = threading.Event()  # set when the watcher swapped in a new build
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
-
-    def ask(self, question: str) -> Any:
+    def ask(self, question: str, article: str | None = None) -> Answer:
         self.questions.append(question)
-        return self._engine.ask(question)
+        return self.inner.ask(question, article)
 
-    def ask_many(self, questions: list[str]) -> Any:
+    def ask_many(
+        self, questions: list[str], articles: list[str | None] | None = None
+    ) -> list[Answer]:
         self.questions.extend(questions)
-        return self._engine.ask_many(questions)
+        return self.inner.ask_many(questions, articles)
 
     def refresh(self) -> bool:
-        switched = self._engine.refresh()
+        switched = self.inner.refresh()
         if switched:
             self.switched.set()
         return switched
@@ -73,12 +73,7 @@ class Deployment:
 
 
 def process_engine(articles_dir: Path, index_dir: Path) -> AskCountingEngine:
-    engine = Engine(
-        EngineConfig(articles_dir=articles_dir, index_dir=index_dir),
-        encoder_factory=lambda spec: FakeEncoder(),
-    )
-    engine.start(allow_stale=True)
-    return AskCountingEngine(engine)
+    return AskCountingEngine(make_engine(FakeEncoder(), index_dir, articles_dir=articles_dir))
 
 
 @pytest.fixture
@@ -186,10 +181,10 @@ async def test_reindex_in_one_process_reaches_the_other(
     assert reply.startswith("Reindexed 2 article(s)")
     assert "Processes serving the other shards switch to it within" in reply
     assert await asyncio.to_thread(deployment.engines[other].switched.wait, 10)
-    build = deployment.engines[reindexed_on].search_index.build
-    assert deployment.engines[other].search_index.build == build
+    build = deployment.engines[reindexed_on].inner.search_index.build
+    assert deployment.engines[other].inner.search_index.build == build
 
     after = await deployment.ask(other, NEW_QUESTION)
     quoted = quotes_in(await after.reply())
     assert "The harbour master said the swing bridge reopens on Friday." in quoted
-    assert ("bridge.txt", "Bridge report") in deployment.bots[other].engine.info().articles
+    assert ("bridge.txt", "Bridge report") in deployment.bots[other].ctx.engine.info().articles

@@ -18,7 +18,7 @@ from emulator import DiscordEmulator
 from emulator.botprocess import bot_run_env, start_bot_process
 from emulator.fixtures import running_emulator
 
-from bot.client import SHUTTING_DOWN
+from bot.render.wording import SHUTTING_DOWN
 from index.engine import Engine
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]

@@ -45,6 +45,6 @@ async def test_fifty_users_in_bursts_each_get_exactly_one_reply(
         acks = [a.ack for a in result.asked if a.kind == "slash"]
         assert acks
         assert all(ack is not None and ack < ACK_DEADLINE for ack in acks)
-        assert bot.answers.pending == 0
-        assert bot.limiter.in_flight(world.users[0].id) == 0
+        assert bot.ctx.answers.pending == 0
+        assert bot.ctx.limiter.in_flight(world.users[0].id) == 0
     assert emu.violations_of("interaction_deadline") == []

@@ -147,3 +147,13 @@ def test_bad_onnx_threads(value: str):
     """ONNX_THREADS out of range or not a number is reported by name."""
     with pytest.raises(SettingsError, match="ONNX_THREADS"):
         Settings.from_mapping({"ONNX_THREADS": value})
+
+
+@pytest.mark.parametrize("value", ["0", "11", "abc", "²", "9" * 5000])
+def test_bad_top_k_is_one_line_never_a_crash(value: str) -> None:
+    """ "²" is a digit to str.isdigit but not to int(): it used to raise ValueError."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_mapping({"TOP_K": value})
+    (problem,) = caught.value.problems
+    assert problem.startswith("TOP_K must be a whole number from 1 to 10, not ")
+    assert len(problem) < 200

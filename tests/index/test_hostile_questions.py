@@ -16,8 +16,8 @@ from hostile import HOSTILE, check_quotes, questions
 from hypothesis import example, given
 from support import BUNDLED_ARTICLES, DATA, FakeEncoder, assert_embed_within_limits
 
-from bot.embeds import answer_embed, answer_messages
-from bot.render import render_text
+from bot.render.answer import answer_card, answer_messages, render_text
+from bot.replies import to_embed
 from index.engine import Engine, EngineConfig
 from index.errors import InvalidQuestion
 from index.models import Answer, Article
@@ -44,7 +44,7 @@ def articles(engine: Engine) -> dict[str, Article]:
 
 
 def assert_fits_discord(answer: Answer) -> None:
-    assert_embed_within_limits(answer_embed(answer))
+    assert_embed_within_limits(to_embed(answer_card(answer)))
     for message in answer_messages(answer):
         assert 0 < len(message) <= 2000
     assert render_text(answer).strip()
