@@ -61,6 +61,7 @@ DEFAULT_SQUAD = ROOT.parent / "shared" / "external" / "squad2-dev"
 CACHE = ROOT / "var" / "calibrate-cache"
 OFF_CORPUS_PER_ARTICLE = 120  # questions of a left-out article asked of the other three
 UNRELATED = {"off-topic"}  # dev categories that are unrelated to their article
+LABEL_HIT = False  # label "answerable" questions whose first quote misses as negatives
 REFUSE_AT_MOST = 0.003  # share of answerable questions (out of fold) the none cut-off may refuse
 
 
@@ -253,7 +254,9 @@ TOPIC_COLUMNS = [NAMES.index(name) for name in TOPIC_SIGNALS]
 def fit_both(samples: list[Sample], c: float, dev_share: float) -> tuple[Logistic, Logistic]:
     x = np.stack([s.x for s in samples])
     w = weights(samples, dev_share)
-    answerable = fit(x, np.array([s.answerable for s in samples]), c, w)
+    answerable = fit(
+        x, np.array([s.answerable and (s.hit1 or not LABEL_HIT) for s in samples]), c, w
+    )
     on_topic = fit(x[:, TOPIC_COLUMNS], np.array([s.on_topic for s in samples]), c, w)
     return answerable, on_topic
 
