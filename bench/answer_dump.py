@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from bench.evaluate import SETS, _load
-from index.embeddings import load_encoder
+from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
 from index.errors import EngineError
 from index.models import Answer

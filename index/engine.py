@@ -17,7 +17,9 @@ from pathlib import Path
 from index import incremental, ingest, store, upload
 from index.article_filter import FilteredRetriever
 from index.catalog import ArticleTable
-from index.embeddings import BUNDLED, Encoder, load_encoder
+from index.encoding.base import Encoder
+from index.encoding.factory import load_encoder
+from index.encoding.model_files import BUNDLED
 from index.errors import (
     ArticleError,
     CorpusError,

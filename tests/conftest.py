@@ -37,10 +37,11 @@ def fake_engine(articles_dir: Path, tmp_path: Path, fake_encoder: FakeEncoder) -
 
 @pytest.fixture(scope="session")
 def real_encoder():
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from index.embeddings import load_encoder
+    """The bundled all-MiniLM-L6-v2 on the torch backend (the reference every other backend
+    is compared with), loaded once per test session."""
+    from index.encoding.factory import load_encoder
 
-    return load_encoder()
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +66,6 @@ def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def onnx_encoder(onnx_dir: Path):
     """The bundled model on ONNX Runtime: the first load exports it into ``onnx_dir``."""
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
 
     return load_encoder(backend="onnx", onnx_dir=onnx_dir)

@@ -1,0 +1,181 @@
+"""The factory: which backend serves which model, and the ONNX export on first use."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from support import BUNDLED_ARTICLES, ROOT
+
+from index.encoding import factory, onnx_export, sbert
+from index.encoding.model_files import BUNDLED_SHA256, SUMS_FILE, resolve_model
+from index.encoding.torch_bert import TorchBertEncoder
+from index.engine import Engine, EngineConfig
+from index.errors import ModelError
+
+
+@pytest.fixture
+def cls_pooling_model(tmp_path: Path) -> Path:
+    """A model folder sentence-transformers could load but the lean backends cannot run."""
+    model_dir, _, _ = resolve_model("bundled")
+    folder = tmp_path / "cls-model"
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json", "modules.json", "config.json"):
+        (folder / name).symlink_to(model_dir / name)
+    (folder / "1_Pooling").mkdir()
+    (folder / "1_Pooling" / "config.json").write_text(
+        json.dumps({"pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False})
+    )
+    return folder
+
+
+@pytest.fixture
+def cache_copy(onnx_encoder, tmp_path: Path) -> Path:
+    """A writable copy of the session's ONNX cache (one model folder)."""
+    target = tmp_path / "onnx"
+    shutil.copytree(onnx_encoder.path.parent, target / onnx_encoder.path.parent.name)
+    return target
+
+
+def test_unknown_backend_is_refused():
+    """A backend name that does not exist: ModelError listing the ones that do."""
+    with pytest.raises(ModelError, match="EMBEDDING_BACKEND must be one of auto, torch, "):
+        factory.load_encoder(backend="tensorflow")
+
+
+@pytest.mark.model
+def test_auto_serves_the_bundled_model_with_the_lean_encoder():
+    """The bundled MiniLM (BERT + mean pooling) runs on the lean torch encoder."""
+    assert isinstance(factory.load_encoder(), TorchBertEncoder)
+    assert isinstance(factory.load_encoder(backend="torch"), TorchBertEncoder)
+
+
+def test_other_layouts_go_to_sentence_transformers(cls_pooling_model: Path, monkeypatch):
+    """auto hands a layout the lean backends cannot run to sentence-transformers."""
+    loaded = []
+    monkeypatch.setattr(sbert, "SentenceTransformerEncoder", lambda files: loaded.append(files))
+    factory.load_encoder(str(cls_pooling_model))
+    assert [f.path for f in loaded] == [cls_pooling_model.resolve()]
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_lean_backends_refuse_other_layouts(cls_pooling_model: Path, backend: str):
+    """torch and onnx run BERT mean-pooling models only, and say what to use instead."""
+    with pytest.raises(
+        ModelError,
+        match=rf"not a BERT mean-pooling model; EMBEDDING_BACKEND="
+        rf"{backend} supports those only \(use auto or sentence-transformers\)",
+    ):
+        factory.load_encoder(str(cls_pooling_model), backend)
+
+
+@pytest.mark.parametrize("backend", factory.BACKENDS)
+def test_every_backend_verifies_the_pins_first(tmp_path: Path, backend: str, monkeypatch):
+    """A model whose file fails its pin is refused before any backend is built."""
+    model_dir, _, _ = resolve_model("bundled")
+    for path in model_dir.iterdir():
+        (tmp_path / path.name).symlink_to(path)
+    sums = {**BUNDLED_SHA256, "config.json": "0" * 64}
+    (tmp_path / SUMS_FILE).write_text("".join(f"{d}  {n}\n" for n, d in sums.items()))
+    monkeypatch.setattr(onnx_export, "export", lambda *a: pytest.fail("exported"))
+    with pytest.raises(ModelError, match=r"config\.json .* does not match its pinned sha256"):
+        factory.load_encoder(str(tmp_path), backend, onnx_dir=tmp_path / "onnx")
+
+
+@pytest.mark.model
+def test_onnx_serves_a_good_cache_without_exporting(cache_copy: Path, monkeypatch):
+    """A cached export that passes its checks is served as it is."""
+    monkeypatch.setattr(onnx_export, "export", lambda *a: pytest.fail("exported"))
+    encoder = factory.load_encoder(backend="onnx", onnx_dir=cache_copy, onnx_threads=1)
+    assert encoder.path.parent.parent == cache_copy
+    assert encoder.threads == 1
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("damage", ["flip-byte", "remove"])
+def test_missing_or_damaged_cache_is_exported_again(
+    cache_copy: Path, onnx_encoder, monkeypatch, caplog, damage: str
+):
+    """On load, a missing or damaged file is exported (logged with the reason), then served."""
+    folder = next(cache_copy.iterdir())
+    good = folder.parent / "good.onnx"
+    shutil.copy(folder / "model.onnx", good)
+    if damage == "remove":
+        (folder / "model.onnx").unlink()
+        reason = "no exported model"
+    else:
+        data = bytearray((folder / "model.onnx").read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (folder / "model.onnx").write_bytes(bytes(data))
+        reason = "does not match its sha256"
+    calls = []
+
+    def fake_export(files, onnx_dir):  # the real one ran for the session fixture
+        calls.append(onnx_dir)
+        shutil.copy(good, folder / "model.onnx")
+        return onnx_export.ExportReport(folder / "model.onnx", 1.0, 0.0)
+
+    monkeypatch.setattr(onnx_export, "export", fake_export)
+    encoder = factory.load_encoder(backend="onnx", onnx_dir=cache_copy)
+    assert calls == [cache_copy]
+    assert reason in caplog.text
+    assert "exporting sentence-transformers/all-MiniLM-L6-v2 to ONNX" in caplog.text
+    text = ["why did the embassy close?"]
+    assert np.allclose(encoder.encode(text), onnx_encoder.encode(text), atol=1e-6)
+
+
+def test_onnx_export_failure_is_the_error(tmp_path: Path, monkeypatch):
+    """With EMBEDDING_BACKEND=onnx, an export that cannot be written is a ModelError."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ModelError, match=r"cannot write the ONNX model to .*a-file"):
+        factory.load_encoder(backend="onnx", onnx_dir=blocker)
+
+
+def test_export_model_defaults_to_var_onnx(monkeypatch):
+    """``python -m bot export-onnx`` without ONNX_DIR exports into the project's var/onnx."""
+    calls = []
+    monkeypatch.setattr(onnx_export, "export", lambda files, onnx_dir: calls.append(onnx_dir))
+    factory.export_model()
+    factory.export_model(onnx_dir=Path("/elsewhere"))
+    assert calls == [ROOT / "var" / "onnx", Path("/elsewhere")]
+    assert factory.DEFAULT_ONNX_DIR == ROOT / "var" / "onnx"
+
+
+@pytest.mark.model
+def test_serving_a_cached_export_loads_neither_torch_nor_the_exporter(onnx_encoder):
+    """The factory serving ONNX imports neither torch, onnx, the exporter nor
+    sentence-transformers: that is where its faster start comes from."""
+    onnx_dir = onnx_encoder.path.parent.parent
+    code = f"""
+import sys
+from pathlib import Path
+from index.encoding.factory import load_encoder
+load_encoder(backend="onnx", onnx_dir=Path({str(onnx_dir)!r})).encode(["a question"])
+heavy = ("torch", "onnx", "index.encoding.onnx_export", "sentence_transformers")
+print(sorted(name for name in heavy if name in sys.modules))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.model
+def test_an_index_built_with_torch_is_served_by_onnx(onnx_encoder, real_encoder, tmp_path):
+    """Switching the backend keeps the index (no rebuild) and the same top quotes."""
+    config = EngineConfig(articles_dir=BUNDLED_ARTICLES, index_dir=tmp_path / "index")
+    torch_engine = Engine(config, encoder_factory=lambda spec: real_encoder)
+    torch_engine.start()
+    current = (tmp_path / "index" / "CURRENT").read_text()
+    onnx_engine = Engine(config, encoder_factory=lambda spec: onnx_encoder)
+    onnx_engine.start()
+    assert (tmp_path / "index" / "CURRENT").read_text() == current
+    for question in ("Who confirmed the strike could mean a nuclear response?", "Why close?"):
+        want = [q.text for q in torch_engine.ask(question).quotes]
+        assert [q.text for q in onnx_engine.ask(question).quotes] == want
