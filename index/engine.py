@@ -48,8 +48,8 @@ class EngineConfig:
     embedding_model: str = BUNDLED
     embedding_backend: str = "auto"  # auto | torch | sentence-transformers | onnx
     top_k: int = 3
-    onnx_dir: Path | None = None  # EMBEDDING_BACKEND=onnx: export cache (None: var/onnx)
-    onnx_threads: int = 0  # EMBEDDING_BACKEND=onnx: intra-op threads (0: cores, at most 4)
+    onnx_dir: Path | None = None  # ONNX backend (auto, onnx): export cache (None: var/onnx)
+    onnx_threads: int = 0  # ONNX backend: intra-op threads (0: cores, at most 4)
 
 
 @dataclass(frozen=True, slots=True)

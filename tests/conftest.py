@@ -63,6 +63,16 @@ def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("onnx")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _onnx_dir_for_the_bot(onnx_dir: Path):
+    """``ONNX_DIR`` for everything the tests start with the default backend (the CLI, bot
+    processes): the session's cache, so tests never write into the project's var/onnx and
+    the model is exported at most once per session, by whichever needs it first."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONNX_DIR", str(onnx_dir))
+        yield
+
+
 @pytest.fixture(scope="session")
 def onnx_encoder(onnx_dir: Path):
     """The bundled model on ONNX Runtime: the first load exports it into ``onnx_dir``."""

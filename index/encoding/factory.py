@@ -2,13 +2,16 @@
 
 ``EMBEDDING_BACKEND`` (read in ``bot/settings.py``, passed in through ``EngineConfig``):
 
-- ``torch``: the lean torch encoder (``torch_bert``); BERT mean-pooling models only;
-- ``sentence-transformers``: any local sentence-transformers model (``sbert``);
+- ``auto`` (the default): for BERT mean-pooling models like the bundled one, ONNX Runtime
+  (faster start, faster questions, less memory; identical answers on every evaluation
+  question, docs/benchmarks.md), exported on first use; if that cannot be done (a
+  read-only ``ONNX_DIR``, a failed export, onnxruntime missing) the lean torch encoder,
+  with one warning line saying why. Any other layout: sentence-transformers;
 - ``onnx``: ONNX Runtime (``onnx_runtime``) on a graph exported from the same weights,
   exported into ``onnx_dir`` first when it is missing, stale or damaged (``onnx_export``);
   any problem is a ``ModelError``;
-- ``auto``: the lean torch encoder for BERT mean-pooling models, sentence-transformers
-  for any other layout.
+- ``torch``: the lean torch encoder (``torch_bert``); BERT mean-pooling models only;
+- ``sentence-transformers``: any local sentence-transformers model (``sbert``).
 
 Every backend gets the same verified ``ModelFiles`` and reports the same fingerprint, so
 an index built with one is served by another without a rebuild.
@@ -54,12 +57,13 @@ def load_encoder(
             f"EMBEDDING_BACKEND={backend} supports those only (use auto or sentence-transformers)"
         )
     encoder: Encoder
+    cache = onnx_dir if onnx_dir is not None else DEFAULT_ONNX_DIR
     if backend == "onnx":
-        encoder = _onnx(files, onnx_dir if onnx_dir is not None else DEFAULT_ONNX_DIR, onnx_threads)
-    elif lean and backend != "sentence-transformers":
-        from index.encoding.torch_bert import TorchBertEncoder
-
-        encoder = TorchBertEncoder(files)
+        encoder = _onnx(files, cache, onnx_threads)
+    elif backend == "auto" and lean:
+        encoder = _onnx_or_torch(files, cache, onnx_threads)
+    elif backend != "sentence-transformers" and lean:
+        encoder = _torch(files)
     else:
         from index.encoding.sbert import SentenceTransformerEncoder
 
@@ -68,16 +72,38 @@ def load_encoder(
     return encoder
 
 
+def _torch(files: ModelFiles) -> Encoder:
+    from index.encoding.torch_bert import TorchBertEncoder
+
+    return TorchBertEncoder(files)
+
+
+def _onnx_or_torch(files: ModelFiles, onnx_dir: Path, threads: int) -> Encoder:
+    """``auto``: ONNX Runtime when it can be had, else torch with one warning line (the
+    same vectors either way, so the index is the same too)."""
+    try:
+        return _onnx(files, onnx_dir, threads)
+    except ModelError as exc:
+        log.warning(
+            "%s; serving with the torch backend instead (EMBEDDING_BACKEND=torch skips ONNX)",
+            exc,
+        )
+    return _torch(files)
+
+
 def _onnx(files: ModelFiles, onnx_dir: Path, threads: int) -> Encoder:
-    """Serve the cached export, or export it again (logged, with the reason) and serve it."""
+    """Serve the cached export, or export it and serve that (a stale or damaged one is
+    logged with the reason)."""
     from index.encoding import onnx_runtime
 
+    onnx_runtime.import_runtime()  # not installed: say so before seconds of exporting
     try:
         return onnx_runtime.open_cached(files, onnx_dir, threads)
     except ModelError as exc:
         problem = str(exc)
-    log.warning("%s; exporting %s to ONNX (once, about 10 s)", problem, files.name)
-    report = _export(files, onnx_dir)
+    if (onnx_runtime.cache_dir_for(files, onnx_dir) / onnx_runtime.MODEL_FILE).exists():
+        log.warning("%s; exporting it again", problem)  # stale or damaged; first use is quiet
+    report = _export(files, onnx_dir)  # logs the export itself
     return onnx_runtime.OnnxEncoder(report.path, files, threads=threads)
 
 

@@ -53,7 +53,10 @@ class ModelFiles:
 
 
 def read_sums(model_dir: Path) -> dict[str, str]:
-    """Read the expected sha256 sums of a model directory, if it pins any."""
+    """Read the expected sha256 sums of a model directory, if it pins any.
+
+    Each name must be a file of the folder itself: ``../x`` or ``a/b`` is refused, so the
+    pins never make the bot read a file outside the model folder."""
     sums_path = model_dir / SUMS_FILE
     if not sums_path.is_file():
         return {}
@@ -61,7 +64,13 @@ def read_sums(model_dir: Path) -> dict[str, str]:
     for line in sums_path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if len(parts) == 2:
-            sums[parts[1].lstrip("*")] = parts[0].lower()
+            name = parts[1].lstrip("*")
+            if name in (".", "..") or "/" in name or "\\" in name:
+                raise ModelError(
+                    f"{sums_path} pins {name[:60]!r}, which is not a file name in the model "
+                    "folder (write one plain file name per line, as sha256sum does)"
+                )
+            sums[name] = parts[0].lower()
     return sums
 
 

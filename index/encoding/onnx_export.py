@@ -10,7 +10,7 @@ pass, mean pooling and L2 normalisation of the torch backend, with the weights a
 constants. Before a file is kept, its vectors are compared with the torch encoder's on a
 fixed set of texts; below ``MIN_COSINE`` the export is refused (``ModelError``).
 
-This needs torch (installed with sentence-transformers) and the ``onnx`` package: the
+This needs torch (installed with sentence-transformers) and the ``onnx`` package; the
 legacy TorchScript exporter (``dynamo=False``, still in torch 2.13) writes one
 self-contained, byte-identical file each time in ~5 s. The dynamo exporter needs
 onnxscript and onnx-ir as well, took ~20 s here and wrote a graph with an external data
@@ -93,6 +93,7 @@ def export(files: ModelFiles, onnx_dir: Path) -> ExportReport:
     try:
         target.mkdir(parents=True, exist_ok=True)
         tmp_model.touch()  # can we write here at all? (before seconds of torch work)
+        log.info("exporting %s to ONNX in %s (once, about 10 s)", files.name, target)
         torch = _import_exporter()
         bert = TorchBertEncoder(files)
         try:
@@ -140,8 +141,9 @@ def _import_exporter():
         import torch
     except ImportError as exc:
         raise ModelError(
-            "exporting the ONNX model needs torch and the onnx package: "
-            "pip install -e '.[onnx]' (or run `make run`, which installs it)"
+            "exporting the ONNX model needs torch and the onnx package, dependencies of "
+            "this project: reinstall it with `pip install -c constraints.txt -e .` "
+            "(or run `make run`)"
         ) from exc
     return torch
 

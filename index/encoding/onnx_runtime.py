@@ -97,6 +97,18 @@ def check_cached(folder: Path) -> str | None:
     return None
 
 
+def import_runtime():
+    """The ``onnxruntime`` module, or a ``ModelError`` saying how to install it."""
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise ModelError(
+            "the ONNX backend needs the onnxruntime package, a dependency of this project: "
+            "reinstall it with `pip install -c constraints.txt -e .` (or run `make run`)"
+        ) from exc
+    return onnxruntime
+
+
 def open_cached(files: ModelFiles, onnx_dir: Path, threads: int = 0) -> OnnxEncoder:
     """The encoder for this model's cached export; ``ModelError`` saying why not (no
     export yet, stale, damaged, or ONNX Runtime cannot load it)."""
@@ -113,13 +125,7 @@ class OnnxEncoder:
     ``threads`` is ONNX Runtime's intra-op thread count (0: ``default_threads()``)."""
 
     def __init__(self, onnx_path: Path, files: ModelFiles, *, threads: int = 0) -> None:
-        try:
-            import onnxruntime
-        except ImportError as exc:
-            raise ModelError(
-                "EMBEDDING_BACKEND=onnx needs the onnxruntime package: "
-                "pip install -e '.[onnx]' (or run `make run`, which installs it)"
-            ) from exc
+        onnxruntime = import_runtime()
         self._tokenizer, config = load_tokenizer(files.path)
         self.name = files.name
         self.fingerprint = files.fingerprint

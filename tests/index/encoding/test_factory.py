@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from support import BUNDLED_ARTICLES, ROOT
 
 from index.encoding import factory, onnx_export, sbert
 from index.encoding.model_files import BUNDLED_SHA256, SUMS_FILE, resolve_model
+from index.encoding.onnx_runtime import OnnxEncoder
 from index.encoding.torch_bert import TorchBertEncoder
 from index.engine import Engine, EngineConfig
 from index.errors import ModelError
@@ -49,10 +52,72 @@ def test_unknown_backend_is_refused():
 
 
 @pytest.mark.model
-def test_auto_serves_the_bundled_model_with_the_lean_encoder():
-    """The bundled MiniLM (BERT + mean pooling) runs on the lean torch encoder."""
-    assert isinstance(factory.load_encoder(), TorchBertEncoder)
+def test_auto_serves_the_bundled_model_on_onnx(cache_copy: Path, monkeypatch):
+    """The bundled MiniLM (BERT + mean pooling) runs on ONNX Runtime by default."""
+    monkeypatch.setattr(onnx_export, "export", lambda *a: pytest.fail("exported"))
+    encoder = factory.load_encoder(onnx_dir=cache_copy)
+    assert isinstance(encoder, OnnxEncoder)
+    assert encoder.path.parent.parent == cache_copy
+
+
+@pytest.mark.model
+def test_auto_exports_on_first_use(tmp_path: Path, onnx_encoder, monkeypatch, caplog):
+    """No export yet: auto exports into ONNX_DIR (quietly: one INFO line), then serves it."""
+    calls = []
+
+    def fake_export(files, onnx_dir):  # the real one ran for the session fixture
+        calls.append(onnx_dir)
+        folder = onnx_dir / onnx_encoder.path.parent.name
+        shutil.copytree(onnx_encoder.path.parent, folder)
+        return onnx_export.ExportReport(folder / "model.onnx", 1.0, 0.0)
+
+    monkeypatch.setattr(onnx_export, "export", fake_export)
+    caplog.set_level(logging.INFO)
+    encoder = factory.load_encoder(onnx_dir=tmp_path / "onnx")
+    assert calls == [tmp_path / "onnx"]
+    assert isinstance(encoder, OnnxEncoder)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.model
+def test_torch_backend_is_the_lean_encoder():
+    """EMBEDDING_BACKEND=torch serves the bundled model with the lean torch encoder."""
     assert isinstance(factory.load_encoder(backend="torch"), TorchBertEncoder)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("problem", ["read-only", "not-a-folder", "no-onnxruntime"])
+def test_auto_falls_back_to_torch_with_one_warning(
+    tmp_path: Path, monkeypatch, caplog, problem: str
+):
+    """auto cannot have ONNX (read-only ONNX_DIR, a file in its way, onnxruntime missing):
+    it serves with torch, and one warning line says why."""
+    onnx_dir = tmp_path / "onnx"
+    if problem == "read-only":
+        real_mkdir = Path.mkdir
+
+        def read_only_mkdir(self, *args, **kwargs):
+            if self == onnx_dir or onnx_dir in self.parents:
+                raise OSError(errno.EROFS, "Read-only file system", str(self))
+            return real_mkdir(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
+        reason = "Read-only file system"
+    elif problem == "not-a-folder":
+        onnx_dir.write_text("a file where the cache folder should be")
+        reason = "cannot write the ONNX model to"
+    else:
+        monkeypatch.setitem(sys.modules, "onnxruntime", None)
+        monkeypatch.setattr(onnx_export, "export", lambda *a: pytest.fail("exported"))
+        reason = "needs the onnxruntime package"
+    caplog.set_level(logging.INFO)
+    encoder = factory.load_encoder(onnx_dir=onnx_dir)
+    assert isinstance(encoder, TorchBertEncoder)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert reason in warnings[0]
+    assert "serving with the torch backend instead" in warnings[0]
+    assert "\n" not in warnings[0]
 
 
 def test_other_layouts_go_to_sentence_transformers(cls_pooling_model: Path, monkeypatch):
@@ -105,14 +170,13 @@ def test_missing_or_damaged_cache_is_exported_again(
     folder = next(cache_copy.iterdir())
     good = folder.parent / "good.onnx"
     shutil.copy(folder / "model.onnx", good)
+    reason = "does not match its sha256"
     if damage == "remove":
         (folder / "model.onnx").unlink()
-        reason = "no exported model"
     else:
         data = bytearray((folder / "model.onnx").read_bytes())
         data[len(data) // 2] ^= 0xFF
         (folder / "model.onnx").write_bytes(bytes(data))
-        reason = "does not match its sha256"
     calls = []
 
     def fake_export(files, onnx_dir):  # the real one ran for the session fixture
@@ -123,8 +187,11 @@ def test_missing_or_damaged_cache_is_exported_again(
     monkeypatch.setattr(onnx_export, "export", fake_export)
     encoder = factory.load_encoder(backend="onnx", onnx_dir=cache_copy)
     assert calls == [cache_copy]
-    assert reason in caplog.text
-    assert "exporting sentence-transformers/all-MiniLM-L6-v2 to ONNX" in caplog.text
+    if damage == "remove":  # first use: nothing to warn about
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    else:
+        assert f"{reason}" in caplog.text
+        assert "exporting it again" in caplog.text
     text = ["why did the embassy close?"]
     assert np.allclose(encoder.encode(text), onnx_encoder.encode(text), atol=1e-6)
 
@@ -148,15 +215,15 @@ def test_export_model_defaults_to_var_onnx(monkeypatch):
 
 
 @pytest.mark.model
-def test_serving_a_cached_export_loads_neither_torch_nor_the_exporter(onnx_encoder):
-    """The factory serving ONNX imports neither torch, onnx, the exporter nor
-    sentence-transformers: that is where its faster start comes from."""
+def test_serving_a_cached_export_imports_neither_torch_nor_the_exporter(onnx_encoder):
+    """The default backend serving a cached export imports neither torch, onnx, the
+    exporter nor sentence-transformers: that is where its faster start comes from."""
     onnx_dir = onnx_encoder.path.parent.parent
     code = f"""
 import sys
 from pathlib import Path
 from index.encoding.factory import load_encoder
-load_encoder(backend="onnx", onnx_dir=Path({str(onnx_dir)!r})).encode(["a question"])
+load_encoder(onnx_dir=Path({str(onnx_dir)!r})).encode(["a question"])  # auto
 heavy = ("torch", "onnx", "index.encoding.onnx_export", "sentence_transformers")
 print(sorted(name for name in heavy if name in sys.modules))
 """

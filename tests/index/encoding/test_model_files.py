@@ -69,6 +69,14 @@ def test_user_model_pins_are_read(tmp_path: Path):
     assert read_sums(tmp_path / "elsewhere") == {}
 
 
+@pytest.mark.parametrize("name", ["../outside.bin", "sub/model.bin", "..", "a\\b"])
+def test_pins_naming_files_outside_the_folder_are_refused(tmp_path: Path, name: str):
+    """SHA256SUMS may only pin files of the model folder itself."""
+    (tmp_path / SUMS_FILE).write_text(f"{'0' * 64}  {name}\n")
+    with pytest.raises(ModelError, match="which is not a file name in the model folder"):
+        read_sums(tmp_path)
+
+
 def test_user_model_without_pins_is_used_with_a_warning(tmp_path: Path, caplog):
     """A local folder without SHA256SUMS loads, unverified, and says so once."""
     model_dir, _, _ = resolve_model("bundled")

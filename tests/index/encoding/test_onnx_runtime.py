@@ -143,7 +143,9 @@ def test_unreadable_file_with_matching_sidecar_is_refused(cache_copy: Path):
 def test_missing_onnxruntime_is_a_clear_error(monkeypatch, onnx_encoder):
     """Without the onnxruntime package, the backend says which package to install."""
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
-    with pytest.raises(ModelError, match=r"needs the onnxruntime package.*\[onnx\]"):
+    with pytest.raises(
+        ModelError, match=r"needs the onnxruntime package.*pip install -c constraints.txt -e \."
+    ):
         onnx_runtime.OnnxEncoder(onnx_encoder.path, prepare_model("bundled"))
 
 
