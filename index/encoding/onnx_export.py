@@ -152,7 +152,11 @@ def _verify(bert: TorchBertEncoder, path: Path, files: ModelFiles) -> float:
     """The lowest cosine between the torch and the ONNX vectors of ``VERIFY_TEXTS``;
     below ``MIN_COSINE``, a ``ModelError``."""
     reference = bert.encode(list(VERIFY_TEXTS))
-    vectors = OnnxEncoder(path, files).encode(list(VERIFY_TEXTS))
+    candidate = OnnxEncoder(path, files)  # a file ONNX Runtime cannot load: ModelError
+    try:
+        vectors = candidate.encode(list(VERIFY_TEXTS))
+    except Exception as exc:  # onnxruntime raises its own Fail/RuntimeException types
+        raise ModelError(f"the exported ONNX model does not run: {exc}") from exc
     min_cosine = float(np.min(np.sum(reference * vectors, axis=1)))
     if not min_cosine >= MIN_COSINE:  # also refuses NaN
         raise ModelError(

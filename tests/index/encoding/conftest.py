@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 
@@ -11,3 +14,11 @@ def sbert_encoder():
     from index.encoding.factory import load_encoder
 
     return load_encoder(backend="sentence-transformers")
+
+
+@pytest.fixture
+def cache_copy(onnx_encoder, tmp_path: Path) -> Path:
+    """A writable copy of the session's ONNX cache (one model folder)."""
+    target = tmp_path / "onnx"
+    shutil.copytree(onnx_encoder.path.parent, target / onnx_encoder.path.parent.name)
+    return target

@@ -37,14 +37,6 @@ def cls_pooling_model(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def cache_copy(onnx_encoder, tmp_path: Path) -> Path:
-    """A writable copy of the session's ONNX cache (one model folder)."""
-    target = tmp_path / "onnx"
-    shutil.copytree(onnx_encoder.path.parent, target / onnx_encoder.path.parent.name)
-    return target
-
-
 def test_unknown_backend_is_refused():
     """A backend name that does not exist: ModelError listing the ones that do."""
     with pytest.raises(ModelError, match="EMBEDDING_BACKEND must be one of auto, torch, "):

@@ -43,6 +43,21 @@ def test_export_below_the_cosine_bar_is_refused(monkeypatch, tmp_path: Path, onn
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
+def test_export_that_does_not_run_is_refused(monkeypatch, tmp_path: Path, onnx_encoder):
+    """A graph that loads but fails at inference is a ModelError, and no file is left."""
+
+    def failing_encode(self, texts, batch_size=32):
+        raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION")
+
+    monkeypatch.setattr(onnx_export.OnnxEncoder, "encode", failing_encode)
+    monkeypatch.setattr(
+        onnx_export, "_trace", lambda bert, path, torch: shutil.copy(onnx_encoder.path, path)
+    )
+    with pytest.raises(ModelError, match=r"the exported ONNX model does not run: .*RUNTIME"):
+        onnx_export.export(prepare_model("bundled"), tmp_path)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_unwritable_onnx_dir_is_a_clear_error(tmp_path: Path):
     """An ONNX_DIR that cannot be created gives a ModelError naming it, not a traceback."""
     blocker = tmp_path / "a-file"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -35,14 +34,6 @@ TEXTS = {
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sum(a * b, axis=1)
-
-
-@pytest.fixture
-def cache_copy(onnx_encoder, tmp_path: Path) -> Path:
-    """A writable copy of the session's ONNX cache (one model folder)."""
-    target = tmp_path / "onnx"
-    shutil.copytree(onnx_encoder.path.parent, target / onnx_encoder.path.parent.name)
-    return target
 
 
 def test_vectors_match_torch(onnx_encoder, real_encoder):
