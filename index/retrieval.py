@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answer_types import question_type
-from index.embeddings import Encoder
+from index.encoding.base import Encoder
 from index.errors import InvalidQuestion
 from index.lexical import tokenize
 from index.models import Answer, Quote
