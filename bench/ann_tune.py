@@ -55,7 +55,7 @@ def cached_vectors(limit: int) -> np.ndarray:
 
 
 def question_vectors() -> np.ndarray:
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
 
     questions = []
     for path in sorted((ROOT / "bench").glob("**/*.jsonl")):

@@ -52,7 +52,7 @@ from index.confidence import (
     lift,
     signal_vector,
 )
-from index.embeddings import load_encoder
+from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import validate_question
 

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-sentences", action="store_true", help="embed sentences only")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
 
     encoder = CachedEncoder(load_encoder())
     paragraph_texts, sentence_texts = corpus_texts(args.paragraphs, args.seed)

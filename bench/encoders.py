@@ -58,7 +58,7 @@ started = time.perf_counter()
 import json, sys
 from pathlib import Path
 import numpy as np
-from index.embeddings import load_encoder
+from index.encoding.factory import load_encoder
 
 def status_mb(field):  # VmRSS now, VmHWM peak (ru_maxrss would count the parent's peak)
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -159,14 +159,14 @@ def run_worker(name: str, data: dict, onnx_dir: Path, tmp: Path) -> dict:
 
 
 def export_once(onnx_dir: Path) -> float:
-    """Wall time of ``python -m index.onnx_export`` (imports, trace, verification)."""
+    """Wall time of ``python -m bot export-onnx`` (imports, trace, verification)."""
     started = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-m", "index.onnx_export", "--onnx-dir", str(onnx_dir)],
+        [sys.executable, "-m", "bot", "export-onnx"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "ONNX_DIR": str(onnx_dir)},
     )
     if out.returncode:
         raise SystemExit(f"ONNX export failed:\n{out.stderr[-3000:]}")
@@ -178,7 +178,7 @@ def answer_agreement(onnx_dir: Path) -> tuple[int, int, int, int]:
     serving the torch-built index (a backend switch, no rebuild) and one that built its
     own. Returns (questions, same as torch when switched, same when rebuilt, same
     answered/abstained in both)."""
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
     from index.engine import Engine, EngineConfig
 
     torch_encoder = load_encoder(backend="torch")

@@ -39,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import Encoder, load_encoder
+from index.encoding.base import Encoder
+from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import validate_question
 

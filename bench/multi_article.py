@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 from bench.evaluate import SETS, Scores, _load, _score_answer
-from index.embeddings import Encoder, load_encoder
+from index.encoding.base import Encoder
+from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
 from index.ingest import discover
 

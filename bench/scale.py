@@ -77,7 +77,7 @@ def encoder_for(kind: str, cached: bool = True):
     if kind == "fake":
         return HashEncoder()
     from bench.embedding_cache import CachedEncoder
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
 
     return CachedEncoder(load_encoder()) if cached else load_encoder()
 

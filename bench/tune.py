@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.evaluate import SETS, _load, matches
-from index.embeddings import load_encoder
+from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
 from index.retrieval import FEATURES, validate_question
 

@@ -152,7 +152,7 @@ def cmd_chat(engine: EngineAPI, intro: str | None = None) -> int:
 
 
 def cmd_export_onnx(settings: Settings) -> int:
-    from index.onnx_export import export_model
+    from index.encoding.factory import export_model
 
     report = export_model(settings.embedding_model, settings.onnx_dir)
     print(

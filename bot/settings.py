@@ -10,7 +10,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from index.embeddings import BACKENDS, BUNDLED
+from index.encoding.factory import BACKENDS
+from index.encoding.model_files import BUNDLED
 from index.engine import DEFAULT_ARTICLES_DIR, DEFAULT_INDEX_DIR, EngineConfig
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from index.embeddings import Encoder
+from index.encoding.base import Encoder
 from index.retrieval import RetrievalConfig, Retriever
 from index.store import SearchIndex
 from index.vectors import VectorIndex

@@ -17,7 +17,9 @@ from pathlib import Path
 from index import incremental, ingest, store, upload
 from index.article_filter import FilteredRetriever
 from index.catalog import ArticleTable
-from index.embeddings import BUNDLED, Encoder, load_encoder
+from index.encoding.base import Encoder
+from index.encoding.factory import load_encoder
+from index.encoding.model_files import BUNDLED
 from index.errors import (
     ArticleError,
     CorpusError,
@@ -46,8 +48,8 @@ class EngineConfig:
     embedding_model: str = BUNDLED
     embedding_backend: str = "auto"  # auto | torch | sentence-transformers | onnx
     top_k: int = 3
-    onnx_dir: Path | None = None  # EMBEDDING_BACKEND=onnx: export cache (None: var/onnx)
-    onnx_threads: int = 0  # EMBEDDING_BACKEND=onnx: intra-op threads (0: cores, at most 4)
+    onnx_dir: Path | None = None  # ONNX backend (auto, onnx): export cache (None: var/onnx)
+    onnx_threads: int = 0  # ONNX backend: intra-op threads (0: cores, at most 4)
 
 
 @dataclass(frozen=True, slots=True)

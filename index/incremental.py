@@ -4,36 +4,25 @@ Parsing (sentence splitting and attribution) costs about 2 ms a paragraph, so re
 a thousand articles to change one would take most of a reindex. An article whose bytes
 have the same sha256 as in the previous build, parsed by the same parser code, is taken
 from that build as it is; the others are parsed again. The parser is identified by the
-sha256 of its modules' source (``parser_fingerprint``), so a change to the attribution
-rules re-parses everything (embeddings are still reused: they depend on text only).
+sha256 of its modules' source (``index/parser_version.py``, which ``index/store.py``
+records in every build), so a change to the attribution rules re-parses everything
+(embeddings are still reused: they depend on text only).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import attribution, classify, ingest, models, quotes, sentences
+from index import ingest
 from index.models import Article
+from index.parser_version import parser_fingerprint
 
 if TYPE_CHECKING:
     from index.store import SearchIndex
 
 log = logging.getLogger(__name__)
-
-_PARSER_MODULES = (ingest, attribution, classify, sentences, quotes, models)
-
-
-@cache
-def parser_fingerprint() -> str:
-    """sha256 over the source of the modules that turn article bytes into an ``Article``."""
-    digest = hashlib.sha256()
-    for module in _PARSER_MODULES:
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def read_corpus(articles_dir: Path, previous: SearchIndex | None) -> tuple[list[Article], int]:

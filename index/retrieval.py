@@ -25,7 +25,7 @@ import numpy as np
 
 from index.answer_types import question_type
 from index.confidence import Calibration, Confidence, Evidence, cap, lift, load_calibration
-from index.embeddings import Encoder
+from index.encoding.base import Encoder
 from index.errors import InvalidQuestion
 from index.lexical import tokenize
 from index.models import Answer, Attribution, Quote

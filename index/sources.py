@@ -31,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.embeddings import Encoder
+from index.encoding.base import Encoder
 from index.lexical import STOPWORDS, content_words, stem
 from index.speakers import SpeakerTable
 from index.store import SearchIndex
@@ -48,10 +48,28 @@ WORD_MATCH = 0.6
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Words that describe a source without naming one: they count, but never match alone.
 _GENERIC = frozenset(
-    (
-        "official officials government spokesman spokeswoman spokesperson people person "
-        "source sources man woman men women local top senior former group the"
-    ).split()
+    [
+        "official",
+        "officials",
+        "government",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "people",
+        "person",
+        "source",
+        "sources",
+        "man",
+        "woman",
+        "men",
+        "women",
+        "local",
+        "top",
+        "senior",
+        "former",
+        "group",
+        "the",
+    ]
 )
 
 

@@ -35,11 +35,11 @@ import numpy as np
 
 from index.answer_types import sentence_types
 from index.checksums import sha256_file
-from index.embeddings import Encoder
+from index.encoding.base import Encoder
 from index.errors import EngineError, IndexCorrupt
-from index.incremental import parser_fingerprint
 from index.lexical import LexicalIndex, tokenize
 from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
+from index.parser_version import parser_fingerprint
 from index.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ class SearchIndex:
     sentence_lexical: LexicalIndex = None  # type: ignore[assignment]
     paragraph_lexical: LexicalIndex = None  # type: ignore[assignment]
     embedding: EmbeddingStats = field(default_factory=EmbeddingStats)
-    parser: str = ""  # incremental.parser_fingerprint() of the code that parsed the articles
+    parser: str = ""  # parser_version.parser_fingerprint() of the code that parsed the articles
     # derived tables, rebuilt in memory on load; the per-row ones lazily
     sentence_paragraph_row: list[int] = field(init=False)
     paragraph_sentences: list[list[int]] = field(init=False)

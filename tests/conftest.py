@@ -37,10 +37,11 @@ def fake_engine(articles_dir: Path, tmp_path: Path, fake_encoder: FakeEncoder) -
 
 @pytest.fixture(scope="session")
 def real_encoder():
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from index.embeddings import load_encoder
+    """The bundled all-MiniLM-L6-v2 on the torch backend (the reference every other backend
+    is compared with), loaded once per test session."""
+    from index.encoding.factory import load_encoder
 
-    return load_encoder()
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture(scope="session")
@@ -62,9 +63,19 @@ def onnx_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("onnx")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _onnx_dir_for_the_bot(onnx_dir: Path):
+    """``ONNX_DIR`` for everything the tests start with the default backend (the CLI, bot
+    processes): the session's cache, so tests never write into the project's var/onnx and
+    the model is exported at most once per session, by whichever needs it first."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ONNX_DIR", str(onnx_dir))
+        yield
+
+
 @pytest.fixture(scope="session")
 def onnx_encoder(onnx_dir: Path):
     """The bundled model on ONNX Runtime: the first load exports it into ``onnx_dir``."""
-    from index.embeddings import load_encoder
+    from index.encoding.factory import load_encoder
 
     return load_encoder(backend="onnx", onnx_dir=onnx_dir)

@@ -7,7 +7,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
 from support import ROOT
 
 MAX_FUNCTION_LINES = 80
@@ -33,7 +32,6 @@ def test_no_function_in_bot_is_over_80_lines() -> None:
     assert long_functions("bot") == []
 
 
-@pytest.mark.xfail(strict=False, reason="index/ is reorganised on another branch (issue 12)")
 def test_no_function_in_index_is_over_80_lines() -> None:
     assert long_functions("index") == []
 

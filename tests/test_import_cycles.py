@@ -15,7 +15,6 @@ import ast
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pytest
 from support import ROOT
 
 
@@ -149,11 +148,6 @@ def test_index_imports_neither_bot_nor_discord() -> None:
     assert not upward, sorted(set(upward))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="index/ cycles (embeddings/onnx_encoder/onnx_export, store/incremental) are "
-    "being untangled in the index reorganisation (issue 12, another branch)",
-)
 def test_no_import_cycle_in_index() -> None:
     found = cycles(import_graph(["index"]))
     assert not found, describe(found)

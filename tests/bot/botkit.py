@@ -36,7 +36,7 @@ from support import BUNDLED_ARTICLE, BUNDLED_ARTICLES, ROOT  # noqa: E402
 from bot.client import QuoteBot  # noqa: E402
 from bot.engine_api import EngineAPI  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.embeddings import Encoder  # noqa: E402
+from index.encoding.base import Encoder  # noqa: E402
 from index.engine import Engine, EngineConfig, ReindexReport  # noqa: E402
 from index.errors import ArticleError, NotReady, UnknownArticle  # noqa: E402
 from index.models import (  # noqa: E402

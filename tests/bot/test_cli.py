@@ -109,11 +109,11 @@ def test_readable_answer_in_a_subprocess(tmp_path):
 
 def test_export_onnx_command(env, monkeypatch, tmp_path, capsys):
     """`python -m bot export-onnx` exports into ONNX_DIR and prints where and how close."""
-    from index import onnx_export
+    from index.encoding import onnx_export
 
     calls = []
 
-    def fake_export(model_dir, name, sums, onnx_dir):
+    def fake_export(files, onnx_dir):
         calls.append(onnx_dir)
         return onnx_export.ExportReport(onnx_dir / "x" / "model.onnx", 0.9999991, 4.2)
 

