@@ -49,6 +49,7 @@ from index.confidence import (
     Calibration,
     Logistic,
     cap,
+    grade_of,
     lift,
     signal_vector,
 )
@@ -62,7 +63,7 @@ CACHE = ROOT / "var" / "calibrate-cache"
 OFF_CORPUS_PER_ARTICLE = 120  # questions of a left-out article asked of the other three
 UNRELATED = {"off-topic"}  # dev categories that are unrelated to their article
 LABEL_HIT = False  # label "answerable" questions whose first quote misses as negatives
-REFUSE_AT_MOST = 0.003  # share of answerable questions (out of fold) the none cut-off may refuse
+REFUSE_AT_MOST = 0.005  # share of answerable questions (out of fold) the none cut-off may refuse
 
 
 @dataclass
@@ -279,14 +280,20 @@ def out_of_fold(samples: list[Sample], c: float, dev_share: float) -> tuple[np.n
 
 def cutoffs(samples: list[Sample], p_answer: np.ndarray, p_topic: np.ndarray, target: float):
     positives = np.array([s.answerable for s in samples])
-    high = float(np.quantile(p_answer[positives], 1.0 - target))
-    none = float(np.quantile(p_topic[positives], REFUSE_AT_MOST))
+    high = float(np.quantile((p_answer * p_topic)[positives], 1.0 - target))
+    sources = np.array([s.source for s in samples])
+    refusable = positives & np.array([s.ceiling[0] == "none" for s in samples])
+    none = min(
+        float(np.quantile(p_topic[refusable & (sources == source)], REFUSE_AT_MOST))
+        for source in ("squad", "dev")
+        if (refusable & (sources == source)).any()
+    )  # at most that share of answerable questions refused, in our sets and in SQuAD's
     return high, none
 
 
 def grade(p_answer: float, p_topic: float, bounds: tuple, high: float, none: float) -> str:
     """The engine's grading rule (``Calibration.grade`` within the question's bounds)."""
-    g = "none" if p_topic < none else "high" if p_answer >= high else "low"
+    g = grade_of(p_answer, p_topic, high, none)
     floor, ceiling = bounds
     return cap(lift(g, floor), ceiling)
 

@@ -102,7 +102,7 @@ def classify(msg: StoredMessage) -> str:
     if CONTINUATION.match(text):
         return "continuation"
     fields = [f for e in msg.embeds for f in e.get("fields") or []]
-    if fields or text.startswith("1. “"):
+    if fields or text.startswith("1. “") or "\n1. “" in text:  # quotes, maybe after a lead
         return "quotes"
     described = " ".join([text, *(str(e.get("description") or "") for e in msg.embeds)])
     if NO_ANSWER in described:

@@ -17,7 +17,7 @@ from bot.engine_api import EngineAPI
 from bot.render.answer import render_text
 from bot.settings import Settings, SettingsError, configure_logging
 from index.engine import Engine, ReindexReport
-from index.errors import EngineError
+from index.errors import EngineError, InvalidQuestion
 from index.retrieval import validate_question
 from index.upload import MAX_UPLOAD_BYTES
 
@@ -65,16 +65,34 @@ def _fail(message: str, code: int = EXIT_ERROR) -> int:
 def cmd_ask(
     engine: EngineAPI, questions: list[str], as_json: bool, article: str | None = None
 ) -> int:
-    for question in questions:  # validate all first: a bad one means no partial output
-        validate_question(question)
-    engine.start()
-    answers = engine.ask_many(questions, None if article is None else [article] * len(questions))
-    for answer in answers:
+    """Answer each question in order. A question that is refused (empty, too long, no
+    letters) gets its own line (``{"question", "error"}`` with ``--json``) and one line
+    on stderr; the others are still answered, and the exit status is then 1."""
+    refusals: dict[int, str] = {}
+    for i, question in enumerate(questions):
+        try:
+            validate_question(question)
+        except InvalidQuestion as exc:
+            refusals[i] = exc.message
+    asked = [q for i, q in enumerate(questions) if i not in refusals]
+    answers = iter(())
+    if asked:
+        engine.start()
+        answers = iter(engine.ask_many(asked, None if article is None else [article] * len(asked)))
+    for i, question in enumerate(questions):
+        if i in refusals:
+            print(f"error: question {i + 1}: {refusals[i]}", file=sys.stderr)
+            if as_json:
+                print(json.dumps({"question": question, "error": refusals[i]}, ensure_ascii=False))
+            else:
+                print(f"Q: {question}\n{refusals[i]}\n")
+            continue
+        answer = next(answers)
         if as_json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
             print(f"Q: {answer.question}\n{render_text(answer)}\n")
-    return 0
+    return EXIT_ERROR if refusals else 0
 
 
 def cmd_reindex(engine: EngineAPI) -> int:

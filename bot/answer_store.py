@@ -122,8 +122,8 @@ class Totals:
 
 def page_size(answer: Answer, top_k: int) -> int:
     """Quotes per page of a saved answer: as many as the answer shows first (so page 1 is
-    the answer itself), or ``top_k`` for an abstention."""
-    return len(answer.quotes) if answer.answered and answer.quotes else max(1, top_k)
+    the answer itself, confident or hedged), or ``top_k`` when nothing was quoted."""
+    return len(answer.quotes) if answer.quotes else max(1, top_k)
 
 
 def quote_to_dict(quote: Quote) -> dict[str, Any]:
@@ -232,7 +232,7 @@ class AnswerStore:
     ) -> str:
         """Save an answer with all its quotes (shown and further pages); returns its id."""
         answer_id = new_answer_id()
-        quotes = [*answer.quotes, *answer.more] if answer.answered else []
+        quotes = [*answer.quotes, *answer.more]  # a hedged answer keeps its passages
         self._execute(
             "INSERT INTO answers (id, created_at, user_id, guild_id, channel_id, source, "
             "question, article, answered, seconds, page_size, quotes) "

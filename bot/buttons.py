@@ -231,7 +231,7 @@ def view_for(answer_id: str | None, answer: Answer) -> discord.ui.View | None:
     """The buttons under a freshly sent answer (None when it was not saved)."""
     if answer_id is None:
         return None
-    quotes = answer.quotes if answer.answered else ()
-    total = len(answer.quotes) + len(answer.more) if answer.answered else 0
+    quotes = answer.quotes  # confident or hedged: the buttons work the same
+    total = len(answer.quotes) + len(answer.more)
     pages = max(1, -(-total // page_size(answer, 1)))
     return answer_view(answer_id, quotes, page=1, pages=pages)

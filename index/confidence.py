@@ -7,9 +7,9 @@ Three grades (``Answer.confidence``):
   are shown as such ("may not answer this directly");
 - ``none``: plainly outside the article(s): nothing is quoted.
 
-Two logistic models read the same signals: *answerable* (does the best passage answer
-the question?) separates ``high`` from ``low``; *on-topic* (is the question about these
-articles at all?) separates ``low`` from ``none``. Their weights, the signals' scaling
+Two logistic models read the signals: *on-topic* (is the question about these articles
+at all?) separates ``none`` from the rest; *answerable* (does the best passage answer the
+question?) times *on-topic* separates ``high`` from ``low``. Their weights, the signals' scaling
 and both cut-offs live in ``calibration.json``, written by ``bench/calibrate.py`` from
 question sets nobody here wrote (SQuAD 2.0 dev) and our own, cross-validated by article;
 nothing is downloaded or fitted at run time. Every signal is a pure function of the
@@ -162,18 +162,14 @@ class Calibration:
     answerable: Logistic
     on_topic_signals: tuple[str, ...]
     on_topic: Logistic
-    high: float  # answerable probability from which an answer is confident
+    high: float  # answerable x on-topic probability from which an answer is confident
     none: float  # on-topic probability below which nothing is quoted
 
     def grade(self, evidence: Evidence) -> tuple[Confidence, float, float]:
         """(grade, answerable probability, on-topic probability) of one answer."""
         p_answer = self.answerable.probability(signal_vector(evidence, self.answerable_signals))
         p_topic = self.on_topic.probability(signal_vector(evidence, self.on_topic_signals))
-        if p_topic < self.none:
-            return "none", p_answer, p_topic
-        if p_answer >= self.high:
-            return "high", p_answer, p_topic
-        return "low", p_answer, p_topic
+        return grade_of(p_answer, p_topic, self.high, self.none), p_answer, p_topic
 
     def to_dict(self) -> dict:
         return {
@@ -203,6 +199,16 @@ class Calibration:
 def load_calibration(path: Path = CALIBRATION) -> Calibration:
     """The shipped calibration (read once per process)."""
     return Calibration.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def grade_of(p_answer: float, p_topic: float, high: float, none: float) -> Confidence:
+    """The grading rule: nothing when off-topic; confident only when the question is both
+    on-topic and answerable (the product of the two probabilities); else hedged."""
+    if p_topic < none:
+        return "none"
+    if p_answer * p_topic >= high:
+        return "high"
+    return "low"
 
 
 def cap(grade: Confidence, ceiling: Confidence) -> Confidence:

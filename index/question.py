@@ -109,6 +109,7 @@ class QuestionIntent:
     source: str | None = None  # speaker questions: the source as the user typed it
     rest: str = ""  # speaker questions: the question without the source and the verb
     terms: tuple[str, ...] = ()  # names and numbers the question relies on
+    foreign: bool = False  # not in English: the English-only model cannot judge it
 
 
 def _trim_source(phrase: str) -> str:
@@ -137,9 +138,45 @@ def _grounding_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
+# Function words of the languages people most often ask in besides English; a question made
+# of these and no English ones is not English (the model reads English only).
+_FOREIGN_WORDS = frozenset(
+    (
+        "le la les des du un une est sont que qui quoi quand où pourquoi comment dit ont a-t-il "
+        "el los las del por qué quién quiénes cuándo dónde cómo cuántos cuántas dijo son está "
+        "der die das und ist hat wer was wann wo warum wie sagte haben über "
+        "il lo gli che chi cosa quando dove perché come ha detto sono "
+        "o os as do da em quem quando onde porque como disse"
+    ).split()
+)
+_ENGLISH_WORDS = frozenset(
+    (
+        "the a an is are was were what who when where why how did does do of to in on and "
+        "said say about has have with"
+    ).split()
+)
+_LETTERS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def is_foreign(text: str) -> bool:
+    """Written in another language: more foreign function words than English ones, or
+    mostly non-Latin letters."""
+    words = [w.lower() for w in _LETTERS.findall(text)]
+    if not words:
+        return False
+    latin = sum(all(ord(ch) < 0x250 for ch in w) for w in words)
+    if latin < len(words) / 2:
+        return True
+    foreign = sum(w in _FOREIGN_WORDS and w not in _ENGLISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return foreign >= 2 and foreign > english
+
+
 def read_question(question: str) -> QuestionIntent:
     """Read a cleaned question (see ``retrieval.clean_question``)."""
     text = question.strip()
+    if is_foreign(text):
+        return QuestionIntent("plain", foreign=True)
     terms = _grounding_terms(text)
     if _ABOUT.search(text) or _WHAT_HAPPENED.match(text):
         return QuestionIntent("about", terms=terms)

@@ -89,6 +89,7 @@ class Prepared:
     ceiling: Confidence  # the best grade the question's structure allows
     note: str | None
     floor: Confidence = "none"  # the least grade it gets (a quoted source: "low")
+    by_source: bool = False  # ranked among the sentences of the source it names
 
 
 def clean_question(question: str) -> str:
@@ -317,21 +318,24 @@ class Retriever:
             return None
         ceiling: Confidence = "high"
         floor: Confidence = "none"
+        by_source = False
         note = None
         if intent.kind == "speaker" and intent.source:
             match = self.sources.resolve(intent.source, self.scope, self.encoder)
             own = self.candidates(text, vector, rows=match.rows) if match.rows else []
             if own and match.status == "quoted":
-                ranked, floor = own, "low"  # the source is quoted: never "nothing"
+                ranked, floor, by_source = own, "low", True  # quoted: never "nothing"
             elif own and own[0].score >= NEAR_SOURCE_SHARE * ranked[0].score:
                 ranked = own  # sources sharing a word of the phrase, when they fit as well
             elif match.caps_confidence:
                 note, ceiling = match.note, "low"
+        if intent.foreign:  # the model reads English: never refuse, never claim to know
+            note, ceiling, floor = FOREIGN_NOTE, "low", "low"
         missing = self._ungrounded(intent.terms, skip=intent.source or "")
         if missing and note is None:
-            shown = ", ".join(f"“{term}”" for term in missing[:3])
+            shown = ", ".join(f"‘{term}’" for term in missing[:3])
             note, ceiling = f"The article never mentions {shown}.", "low"
-        return Prepared(intent, ranked, ceiling, note, floor)
+        return Prepared(intent, ranked, ceiling, note, floor, by_source)
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
         if read_question(text).kind == "about":
@@ -353,7 +357,9 @@ class Retriever:
         who = prepared.intent.kind == "who"
         if who:
             ranked = self._speakers_first(ranked)
-        return self._graded(question, ranked, grade, prepared.note, who=who)
+        return self._graded(
+            question, ranked, grade, prepared.note, who=who, source=prepared.by_source
+        )
 
     def _graded(
         self,
@@ -363,13 +369,14 @@ class Retriever:
         note: str | None,
         *,
         who: bool = False,
+        source: bool = False,
     ) -> Answer:
-        """Quote the best candidates: those close to the best when confident, else the
-        closest few."""
+        """Quote the best candidates: those close to the best when confident (among one
+        source's sentences, more of them), else the closest few."""
         config = self.config
         if grade == "high":
-            floor = ranked[0].score * config.relative_cutoff
-            chosen = [c for c in ranked if c.score >= floor]
+            share = SOURCE_CUTOFF if source else config.relative_cutoff
+            chosen = [c for c in ranked if c.score >= ranked[0].score * share]
         else:
             chosen = ranked
         quotes = tuple(self._quote(c) for c in chosen[: config.top_k + MORE_QUOTES])
@@ -471,7 +478,9 @@ class Retriever:
         )
 
 
+FOREIGN_NOTE = "I read questions in English best; these are the closest passages I found."
 MORE_QUOTES = 6  # quotes kept beyond top_k for the "More" pages
+SOURCE_CUTOFF = 0.7  # a source's further sentences must score this share of its best
 NEAR_SOURCE_SHARE = 0.8  # sources sharing a word of the phrase must score this share of the best
 _ABOUT_WORDS = frozenset(
     tokenize(

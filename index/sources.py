@@ -48,28 +48,10 @@ WORD_MATCH = 0.6
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Words that describe a source without naming one: they count, but never match alone.
 _GENERIC = frozenset(
-    [
-        "official",
-        "officials",
-        "government",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "people",
-        "person",
-        "source",
-        "sources",
-        "man",
-        "woman",
-        "men",
-        "women",
-        "local",
-        "top",
-        "senior",
-        "former",
-        "group",
-        "the",
-    ]
+    (
+        "official officials government spokesman spokeswoman spokesperson people person "
+        "source sources man woman men women local top senior former group the"
+    ).split()
 )
 
 
@@ -109,7 +91,7 @@ class SourceMatch:
                 )
             return f"The article mentions {self.shown} but quotes nothing from {self.short}."
         if self.status == "absent":
-            return f"The article never mentions “{self.phrase}”."
+            return f"The article never mentions ‘{self.phrase}’."
         return None
 
 

@@ -122,9 +122,14 @@ def check_article(article: Article) -> None:
 
 
 def check_quotes(answer: Answer, articles: dict[str, Article]) -> None:
-    """Every quote of ``answer`` is verbatim from a quotable paragraph of its article."""
-    if not answer.answered:
+    """Every quote of ``answer`` is verbatim from a quotable paragraph of its article; an
+    answer graded "none" quotes nothing, a confident one something."""
+    assert answer.confidence in ("high", "low", "none")
+    assert answer.answered == (answer.confidence == "high")
+    if answer.confidence == "none":
         assert not answer.quotes
+    else:
+        assert answer.quotes
     for quote in (*answer.quotes, *answer.more):
         article = articles[quote.article_id]
         paragraph = article.paragraph(quote.paragraph)

@@ -20,10 +20,18 @@ from bot.limits import (
     NOTE_RESERVE,
     TITLE_LIMIT,
 )
-from bot.render.card import ANSWER_COLOUR, NO_ANSWER_COLOUR, Card
-from bot.render.format import pack, plural, truncate
+from bot.render.card import ANSWER_COLOUR, HEDGED_COLOUR, NO_ANSWER_COLOUR, Card
+from bot.render.format import escape_markdown, pack, plural, truncate
 from bot.render.quoting import attribution_line, quote_block, quote_fields, quote_source
-from bot.render.wording import ANSWER_FOOTER, NO_ANSWER, NO_ANSWER_HINT
+from bot.render.wording import (
+    ANSWER_FOOTER,
+    HEDGED_FOOTER,
+    HEDGED_INTRO,
+    HEDGED_TITLE,
+    NO_ANSWER,
+    NO_ANSWER_HINT,
+    WHO,
+)
 from index.models import Answer
 
 PAGE_FOOTER = "Exact sentences from the article"
@@ -34,31 +42,53 @@ def question_title(question: str) -> str:
     return truncate(" ".join(question.split()) or "Your question", TITLE_LIMIT)
 
 
+def answer_lead(answer: Answer) -> list[str]:
+    """The lines above the quotes: who said it (for "who said" questions), the hedge,
+    and the note ("The article mentions X only in a photo caption; ...")."""
+    lines = []
+    if answer.who:
+        lines.append(f"{WHO}: {answer.who}")
+    if answer.hedged:
+        lines.append(HEDGED_INTRO)
+    if answer.note:
+        lines.append(answer.note)
+    return lines
+
+
 def answer_card(answer: Answer) -> Card:
-    """The reply to /ask: one field per quote, or the 'article doesn't say' card."""
+    """The reply to /ask: one field per quote (confident, or hedged in another colour and
+    title), or the 'article doesn't say' card."""
     title = question_title(answer.question)
-    if not answer.answered or not answer.quotes:
-        return no_answer_card(title)
-    fields = quote_fields(answer.quotes, 1, EMBED_TOTAL_LIMIT - len(title) - FOOTER_RESERVE)
-    notes = [ANSWER_FOOTER]
+    if not answer.quotes:
+        return no_answer_card(title, answer.note)
+    colour, footer_note = ANSWER_COLOUR, ANSWER_FOOTER
+    if answer.hedged:
+        title = question_title(f"{HEDGED_TITLE}: {answer.question}")
+        colour, footer_note = HEDGED_COLOUR, HEDGED_FOOTER
+    lead = answer_lead(answer)
+    description = truncate("\n".join(escape_markdown(line) for line in lead), 1000) or None
+    used = len(title) + len(description or "") + FOOTER_RESERVE
+    fields = quote_fields(answer.quotes, 1, EMBED_TOTAL_LIMIT - used)
+    notes = [footer_note]
     left_out = len(answer.quotes) - len(fields)
     if left_out:
         notes.append(f"{plural(left_out, 'more quote')} did not fit; ask a narrower question")
     elif answer.more:
         notes.append(plural(len(answer.more), "more matching sentence"))
     footer = truncate(" · ".join(notes), FOOTER_LIMIT)
-    card = Card(title, ANSWER_COLOUR, fields=fields, footer=footer)
+    card = Card(title, colour, description=description, fields=fields, footer=footer)
     while len(card) > EMBED_TOTAL_LIMIT and len(card.fields) > 1:  # never exceed
         card = replace(card, fields=card.fields[:-1])
     return card
 
 
-def no_answer_card(title: str) -> Card:
+def no_answer_card(title: str, note: str | None = None) -> Card:
     """Short reply when no sentence of the article answers the question."""
+    reason = f"{escape_markdown(note)}\n\n" if note else ""
     return Card(
         truncate(title, TITLE_LIMIT),
         NO_ANSWER_COLOUR,
-        description=f"{NO_ANSWER}\n\n{NO_ANSWER_HINT}",
+        description=f"{reason}{NO_ANSWER}\n\n{NO_ANSWER_HINT}",
     )
 
 
@@ -87,13 +117,18 @@ def answer_messages(
 ) -> list[str]:
     """The answer as at most ``max_messages`` plain-text messages of ``limit`` characters.
 
-    Quotes are never split across messages: each message holds whole quote blocks. When
-    the quotes need more messages than that, the last ones are left out and a note says so.
+    Quotes are never split across messages: each message holds whole quote blocks, after
+    the lead lines (who, the hedge, the note). When the quotes need more messages than
+    that, the last ones are left out and a note says so.
     """
-    if not answer.answered or not answer.quotes:
-        return [f"{NO_ANSWER}\n{NO_ANSWER_HINT}"]
+    if not answer.quotes:
+        reason = f"{escape_markdown(answer.note)}\n" if answer.note else ""
+        return [truncate(f"{reason}{NO_ANSWER}\n{NO_ANSWER_HINT}", limit)]
     room = limit - NOTE_RESERVE
+    lead = truncate("\n".join(escape_markdown(line) for line in answer_lead(answer)), room)
     blocks = [quote_block(n, q, room) for n, q in enumerate(answer.quotes, start=1)]
+    if lead:
+        blocks.insert(0, lead)
     messages = pack(blocks, limit)
     if len(messages) <= max_messages:
         return messages
@@ -109,11 +144,14 @@ def answer_messages(
 
 def render_text(answer: Answer) -> str:
     """A readable, plain-text answer for the terminal (no markdown, no length limit)."""
-    if not answer.answered:
-        return f"{NO_ANSWER}\n{NO_ANSWER_HINT}"
-    lines = []
+    if not answer.quotes:
+        reason = f"{answer.note}\n" if answer.note else ""
+        return f"{reason}{NO_ANSWER}\n{NO_ANSWER_HINT}"
+    lines = [
+        f"{HEDGED_TITLE}: {line}" if line == HEDGED_INTRO else line for line in answer_lead(answer)
+    ]
     for number, quote in enumerate(answer.quotes, start=1):
         lines.append(f"{number}. “{quote.text}”")
-        lines.append(f"   — {attribution_line(quote.attribution, quote.article_title)}")
+        lines.append(f"   — {attribution_line(quote.attribution)}")
         lines.append(f"   ({quote_source(quote)})")
     return "\n".join(lines)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Colours (Discord's blurple, light grey and dark teal).
+#: Colours (Discord's blurple, orange, light grey and dark teal).
 ANSWER_COLOUR = 0x5865F2
+HEDGED_COLOUR = 0xE67E22
 NO_ANSWER_COLOUR = 0x979C9F
 INFO_COLOUR = 0x11806A
 

@@ -22,16 +22,20 @@ from bot.render.format import escape_markdown, fit, truncate
 from index.models import Attribution, Quote
 
 
-def attribution_line(attribution: Attribution, article_title: str) -> str:
-    """One line saying who says it and how, e.g. 'Peter Kyle, Science Secretary, said on X'."""
+def attribution_line(attribution: Attribution) -> str:
+    """One line saying who says it and how, as a reader would: "Peter Kyle, Science
+    Secretary, said on Times Radio", "according to two US officials", and "the article"
+    for narration (its title is shown with the paragraph)."""
     if attribution.kind == "narration" or not attribution.speaker:
-        return f"the article ({article_title})"
+        return "the article"
     who = attribution.speaker
-    if attribution.role:
-        who = f"{who}, {attribution.role},"
-    parts = [who]
-    if attribution.cue:
-        parts.append(attribution.cue)
+    cue = (attribution.cue or "").strip()
+    if cue.casefold().startswith("according to"):  # the cue reads before its source
+        parts = [f"{cue} {who}" + (f", {attribution.role}" if attribution.role else "")]
+    else:
+        parts = [f"{who}, {attribution.role}," if attribution.role else who]
+        if cue:
+            parts.append(cue)
     if attribution.channel:
         parts.append(attribution.channel)
     return " ".join(parts).rstrip(",")
@@ -43,7 +47,7 @@ def quote_source(quote: Quote) -> str:
 
 def quote_heading(number: int, quote: Quote) -> str:
     """The field name: number and attribution, e.g. '1. Peter Kyle, Science Secretary, said'."""
-    line = attribution_line(quote.attribution, quote.article_title)
+    line = attribution_line(quote.attribution)
     return truncate(f"{number}. {line[:1].upper()}{line[1:]}", FIELD_NAME_LIMIT)
 
 
@@ -77,7 +81,7 @@ def quote_fields(quotes: Sequence[Quote], first_number: int, budget: int) -> tup
 
 def quote_block(number: int, quote: Quote, limit: int = CONTENT_LIMIT) -> str:
     """One quote as three lines of text, the same layout as ``render_text``."""
-    credit = attribution_line(quote.attribution, quote.article_title)
+    credit = attribution_line(quote.attribution)
     raw_tail = f"\n   — {credit}\n   ({quote_source(quote)})"
     tail = escape_markdown(raw_tail)
     if len(tail) > limit // 2:

@@ -19,6 +19,10 @@ NO_ANSWER = (
 )
 NO_ANSWER_HINT = "Try asking about who said what, or about an event the article reports."
 ANSWER_FOOTER = "Exact sentences from the article · /help"
+HEDGED_TITLE = "Not sure"  # the title of a hedged answer: "Not sure: <question>"
+HEDGED_INTRO = "The article may not answer this directly; the closest passages:"
+HEDGED_FOOTER = "Closest passages, not a confirmed answer · /help"
+WHO = "Who"  # "Who: Dmitry Peskov, Kremlin spokesman" above a "who said" answer
 NO_TEXT = (
     "That message has no text to ask about: I use the message's text as the question "
     "(attachments, embeds and stickers are not read)."

@@ -28,16 +28,16 @@ def env(monkeypatch, articles_dir: Path, tmp_path: Path) -> Path:
     [
         (["ask", ""], "empty"),
         (["ask", "x" * 301], "301 characters"),
-        (["ask", "fine question", "   "], "empty"),
+        (["ask", "   ", "\t"], "empty"),
         (["ask", "???"], "no letters"),
     ],
 )
 def test_bad_questions_exit_non_zero(env, capsys, args, message):
-    """Empty, over-long and wordless questions print one error line and exit 1."""
+    """Empty, over-long and wordless questions print one error line each and exit 1."""
     assert main(args) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1
-    assert err[0].startswith("error:")
+    assert len(err) == len(args) - 1
+    assert all(line.startswith("error: question ") for line in err)
     assert message in err[0]
 
 
@@ -65,13 +65,42 @@ def test_ask_json_one_line_per_question(env, capsys):
     first, second = (json.loads(line) for line in lines)
     assert [first["question"], second["question"]] == questions
     assert first["answered"]
-    assert second == {"question": questions[1], "answered": False, "quotes": []}
+    assert first["confidence"] == "high"
+    assert second == {
+        "question": questions[1],
+        "answered": False,
+        "confidence": "none",
+        "note": None,
+        "who": None,
+        "quotes": [],
+    }
     raw = BUNDLED_ARTICLE.read_text(encoding="utf-8")
     blocks = [b.strip() for b in raw.split("\n\n") if b.strip()]
     for quote in first["quotes"]:
         assert quote["text"] in blocks[quote["paragraph"] - 1]
         assert set(quote) >= {"speaker", "role", "cue", "channel", "kind", "article", "score"}
     assert first["quotes"][0]["speaker"] == "Dmitry Peskov"
+
+
+@pytest.mark.model
+def test_a_refused_question_in_a_batch_gets_its_own_line(env, capsys):
+    """In a batch, a refused question gets an "error" line; the others are answered; the
+    exit status is 1 and each refusal is one line on stderr."""
+    questions = ["Who confirmed the strike could mean a nuclear response?", "   ", "?!?"]
+    assert main(["ask", "--json", *questions]) == 1
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.strip().splitlines()]
+    assert [line["question"] for line in lines] == questions
+    assert lines[0]["answered"]
+    assert lines[0]["quotes"]
+    assert "empty" in lines[1]["error"]
+    assert "quotes" not in lines[1]
+    assert "no letters" in lines[2]["error"]
+    errors = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: question 2: {lines[1]['error']}",
+        f"error: question 3: {lines[2]['error']}",
+    ]
 
 
 @pytest.mark.model

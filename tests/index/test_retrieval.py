@@ -45,10 +45,12 @@ def test_answers_are_verbatim(fake_engine):
         assert paragraph.kind == "body"
 
 
-def test_unrelated_question_abstains(fake_engine):
+@pytest.mark.model
+def test_unrelated_question_abstains(real_engine):
     """A question sharing no words with the article gets no quote."""
-    answer = fake_engine.ask("best sourdough recipe for beginners")
+    answer = real_engine.ask("best sourdough recipe for beginners")
     assert not answer.answered
+    assert answer.confidence == "none"
     assert answer.quotes == ()
 
 
@@ -74,7 +76,9 @@ def test_caption_is_never_quoted(fake_engine):
 def test_json_shape(fake_engine):
     """Answer.to_dict has exactly the documented fields."""
     data = fake_engine.ask("Who closed the embassy in Kyiv?").to_dict()
-    assert set(data) == {"question", "answered", "quotes"}
+    assert set(data) == {"question", "answered", "confidence", "note", "who", "quotes"}
+    assert data["confidence"] in ("high", "low", "none")
+    assert data["answered"] == (data["confidence"] == "high")
     for quote in data["quotes"]:
         assert {
             "text",

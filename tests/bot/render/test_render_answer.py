@@ -8,9 +8,17 @@ from support import assert_embed_within_limits
 
 from bot.answer_store import StoredAnswer
 from bot.render.answer import answer_card, answer_messages, page_card, render_text
-from bot.render.card import ANSWER_COLOUR, NO_ANSWER_COLOUR, Card
+from bot.render.card import ANSWER_COLOUR, HEDGED_COLOUR, NO_ANSWER_COLOUR, Card
 from bot.render.quoting import attribution_line, quote_block
-from bot.render.wording import ANSWER_FOOTER, NO_ANSWER, NO_ANSWER_HINT
+from bot.render.wording import (
+    ANSWER_FOOTER,
+    HEDGED_FOOTER,
+    HEDGED_INTRO,
+    HEDGED_TITLE,
+    NO_ANSWER,
+    NO_ANSWER_HINT,
+    WHO,
+)
 from bot.replies import to_embed
 from index.models import Answer, Attribution, Quote
 
@@ -40,14 +48,29 @@ def within_limits(card: Card) -> Card:
         (KYLE, "Peter Kyle, Science Secretary, said on Times Radio"),
         (
             Attribution("two US officials", None, "according to", None, "reported"),
-            "two US officials according to",
+            "according to two US officials",
         ),
-        (Attribution(kind="narration"), "the article (Title)"),
+        (
+            Attribution("Lena Ortiz", "a city planner", "according to", None, "reported"),
+            "according to Lena Ortiz, a city planner",
+        ),
+        (
+            Attribution("the ministry", None, "According to", "in a statement", "reported"),
+            "According to the ministry in a statement",
+        ),
+        (
+            Attribution("Mara Vell", None, "wrote", "in a post on X", "direct"),
+            "Mara Vell wrote in a post on X",
+        ),
+        (Attribution("Mara Vell", None, None, None, "direct"), "Mara Vell"),
+        (Attribution(kind="narration"), "the article"),
+        (Attribution("ignored", None, None, None, "narration"), "the article"),
     ],
 )
 def test_attribution_line(attribution: Attribution, line: str) -> None:
-    """Speaker, role, cue and channel read as one line; narration credits the article."""
-    assert attribution_line(attribution, "Title") == line
+    """Speaker, role, cue and channel read as one line, "according to" before its source;
+    narration credits the article (whose title the source line already shows)."""
+    assert attribution_line(attribution) == line
 
 
 # ---------------------------------------------------------------- the /ask card
@@ -65,7 +88,8 @@ def test_narration_is_credited_to_the_article() -> None:
     narration = Attribution()
     answer = Answer("q", True, (quote("The US embassy in Kyiv closed on Wednesday.", narration),))
     (field,) = answer_card(answer).fields
-    assert field.name == f"1. The article ({TITLE})"
+    assert field.name == "1. The article"
+    assert TITLE in field.value  # the title once, with the paragraph
 
 
 def test_more_matching_sentences_are_counted_in_the_footer() -> None:
@@ -78,6 +102,41 @@ def test_no_answer_card_has_no_quote() -> None:
     assert (card.fields, card.colour) == ((), NO_ANSWER_COLOUR)
     assert card.description == f"{NO_ANSWER}\n\n{NO_ANSWER_HINT}"
     assert "“" not in card.description
+
+
+def test_a_hedged_answer_looks_different_and_keeps_its_quotes() -> None:
+    """Hedged: another colour, a "Not sure" title, the hedge and the note above the quotes."""
+    text = "We will do everything we can to keep British citizens safe."
+    note = "The article never mentions ‘Macron’."
+    answer = Answer("what did macron say?", False, (quote(text),), confidence="low", note=note)
+    card = within_limits(answer_card(answer))
+    assert card.colour == HEDGED_COLOUR != ANSWER_COLOUR
+    assert card.title == f"{HEDGED_TITLE}: what did macron say?"
+    assert card.description == f"{HEDGED_INTRO}\n{note}"
+    assert card.fields[0].value.startswith(f"“{text}”")
+    assert card.footer == HEDGED_FOOTER
+    (message,) = answer_messages(answer)
+    assert message.startswith(f"{HEDGED_INTRO}\n{note}\n1. “{text}”")
+    assert render_text(answer).startswith(f"{HEDGED_TITLE}: {HEDGED_INTRO}\n{note}\n1. “")
+
+
+def test_a_who_answer_names_the_speaker_first() -> None:
+    answer = Answer(
+        "who spoke on times radio?", True, (quote("We are looking."),), who="Peter Kyle"
+    )
+    card = answer_card(answer)
+    assert card.description == f"{WHO}: Peter Kyle"
+    assert answer_messages(answer)[0].startswith(f"{WHO}: Peter Kyle\n1. “We are looking.”")
+    assert render_text(answer).splitlines()[0] == f"{WHO}: Peter Kyle"
+
+
+def test_a_note_without_quotes_is_shown_with_the_no_answer_text() -> None:
+    answer = Answer("q", False, note="The article never mentions ‘Atlantis’.")
+    card = answer_card(answer)
+    assert card.colour == NO_ANSWER_COLOUR
+    assert not card.fields
+    assert card.description.startswith("The article never mentions ‘Atlantis’.\n\n")
+    assert answer_messages(answer)[0].startswith("The article never mentions ‘Atlantis’.\n")
 
 
 def test_huge_quotes_stay_within_every_limit() -> None:
