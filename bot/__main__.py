@@ -75,7 +75,7 @@ def cmd_ask(engine: Engine, questions: list[str], as_json: bool, article: str | 
 
 
 def cmd_reindex(engine: Engine) -> int:
-    report = engine.reindex()
+    report = engine.reindex(wait=True)  # after a build running elsewhere, not refused
     print(f"indexed {report.summary()}")
     return 0
 

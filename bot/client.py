@@ -40,6 +40,7 @@ from bot.features import remember_answer, view_for
 from bot.ratelimit import Busy, InFlightLimiter, QuestionGate, RateLimited
 from bot.settings import Settings
 from bot.store import AnswerStore, FeedbackStoreError, LiveStats
+from bot.store_recovery import open_answer_store
 from bot.views import DYNAMIC_ITEMS
 from index.engine import Engine
 from index.errors import EngineError
@@ -184,7 +185,7 @@ class QuoteBot(discord.AutoShardedClient):
             await asyncio.to_thread(self.engine.start, allow_stale=True)
             log.info("engine ready in %.1f s", time.perf_counter() - started)
         if self.store is None:
-            self.store = await asyncio.to_thread(AnswerStore, self.settings.feedback_db)
+            self.store = await asyncio.to_thread(open_answer_store, self.settings.feedback_db)
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons of earlier answers work after a restart
         self.start_index_watch()
         if self.settings.syncs_commands:
@@ -605,7 +606,7 @@ def _run(settings: Settings, engine: Engine, token: str) -> int:
         shards = "the shard count Discord recommends"
     log.info("starting the Discord bot (commands for %s; %s)", where, shards)
     try:
-        store = AnswerStore(settings.feedback_db)
+        store = open_answer_store(settings.feedback_db)  # a damaged or locked file: recovered
     except FeedbackStoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

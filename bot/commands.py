@@ -31,7 +31,7 @@ from bot.features import (
 )
 from bot.panels import about_articles_embed
 from bot.ratelimit import Busy
-from index.errors import EngineError, ReindexInProgress
+from index.errors import BuildFailed, EngineError, ReindexInProgress
 from index.retrieval import MAX_QUESTION_CHARS, validate_question
 
 if TYPE_CHECKING:
@@ -123,8 +123,13 @@ def register_commands(bot: QuoteBot) -> None:
         info = bot.engine.info()
         lister = getattr(bot.engine, "articles", None)
         articles = await asyncio.to_thread(lister) if callable(lister) else None
+        status = getattr(bot.engine, "status", None)  # index/builds.py IndexStatus
         embed = about_articles_embed(
-            info, articles, top_k=bot.top_k, reindexing=bot.engine.reindexing
+            info,
+            articles,
+            top_k=bot.top_k,
+            reindexing=bot.engine.reindexing,
+            notice=status.note() if status is not None else None,
         )
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -251,6 +256,9 @@ async def run_reindex(bot: QuoteBot, interaction: discord.Interaction) -> None:
         report = await asyncio.to_thread(bot.engine.reindex)
     except ReindexInProgress as exc:
         message = exc.message
+    except BuildFailed as exc:  # "Index build failed: <why>. The previous index is still serving…"
+        log.warning("/reindex: %s", exc.message)
+        message = one_line(exc.message)
     except EngineError as exc:
         log.warning("reindex failed, still serving the previous index: %s", exc.message)
         message = one_line(f"Reindex failed; the previous index is still answering: {exc.message}")

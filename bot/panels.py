@@ -198,9 +198,15 @@ def _code(text: str) -> str:
 
 
 def about_articles_embed(
-    info: IndexInfo, articles: Sequence[Any] | None, *, top_k: int, reindexing: bool = False
+    info: IndexInfo,
+    articles: Sequence[Any] | None,
+    *,
+    top_k: int,
+    reindexing: bool = False,
+    notice: str | None = None,
 ) -> discord.Embed:
-    """/about: every indexed article (title, file name, counts), model and build time."""
+    """/about: every indexed article (title, file name, counts), model and build time;
+    ``notice`` (``Engine.status.note()``) says when the index is stale or a rebuild failed."""
     embed = discord.Embed(title="About this bot", colour=INFO_COLOUR)
     embed.description = (
         "I answer questions about the articles below with sentences quoted exactly from them, "
@@ -234,5 +240,7 @@ def about_articles_embed(
     status = f"{_built_at(info.built_at)} in {info.build_seconds:.1f} s"
     if reindexing:
         status += "\nA reindex is running now."
+    if notice:
+        status += f"\n⚠️ {notice}"
     embed.add_field(name="Built", value=truncate(status, FIELD_VALUE_LIMIT), inline=False)
     return embed

@@ -36,7 +36,10 @@ NO_MENTIONS = discord.AllowedMentions.none()
 ANSWER_ID = r"(?P<answer>[0-9a-f]{16})"
 #: Page and quote numbers in custom ids: at most 3 digits (an answer has < 1000 quotes).
 MAX_NUMBER = 999
-GONE = "I no longer have that answer saved (the feedback database was reset); please ask again."
+GONE = (
+    "This answer has expired: I no longer have it saved (the answer database was reset). "
+    "Please ask again."
+)
 UNEXPECTED = "Something went wrong on my side; it has been logged. Please try again."
 VOTE_EMOJI = {1: "👍", -1: "👎"}
 
