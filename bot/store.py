@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MEMORY = ":memory:"
+#: How long a statement waits for another process's lock before "database is locked".
+BUSY_TIMEOUT_SECONDS = 5.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -179,11 +181,16 @@ class AnswerStore:
                     "to a writable file path"
                 ) from exc
         try:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db = sqlite3.connect(
+                self.path,
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_SECONDS,
+            )
         except sqlite3.Error as exc:
             raise FeedbackStoreError(f"{where}: cannot open it ({exc})") from exc
         try:
-            db.execute("PRAGMA busy_timeout=5000")
+            db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise FeedbackStoreError(

@@ -315,14 +315,16 @@ class Engine:
     def _build_failed(self, exc: Exception) -> BuildFailed:
         """Turn whatever made a rebuild fail into ``BuildFailed`` and record it in ``status``.
 
-        Failures a person can fix are logged at INFO without a traceback (the caller shows
-        or logs the one line); an unexpected one is logged at ERROR with its traceback."""
+        Failures a person can fix are logged at DEBUG only, without a traceback: the caller
+        shows or logs the one line, so it is said once (``start`` logs it as a WARNING, the
+        CLI prints it, ``/reindex`` replies with it). An unexpected one is logged here at
+        ERROR with its traceback."""
         kind, reason = builds.describe(exc, self.config.index_dir)
         failure = self._failure(kind, reason)
         if kind == builds.UNEXPECTED:
             log.error("%s", failure.message, exc_info=exc)
         else:
-            log.info("%s", failure.message)
+            log.debug("%s", failure.message, exc_info=exc)
         return failure
 
     def _failure(self, kind: str, reason: str) -> BuildFailed:
