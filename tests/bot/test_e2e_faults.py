@@ -12,14 +12,26 @@ import errno
 import logging
 import re
 import shutil
+import signal
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from botkit import ARTICLE_TEXT, BUNDLED_ARTICLES, GatedEncoder, World, bot_settings, running_bot
+from botkit import (
+    ARTICLE_TEXT,
+    BUNDLED_ARTICLES,
+    GatedEncoder,
+    World,
+    bot_settings,
+    build_world,
+    running_bot,
+)
 from emulator import DiscordEmulator, StoredMessage
+from emulator.botprocess import bot_run_env, start_bot_process
+from emulator.fixtures import running_emulator
 from support import remount, small_tmpfs, synthetic_article
 
 from bot.client import SHUTTING_DOWN, InFlight, QuoteBot
@@ -30,6 +42,8 @@ from index.engine import Engine, EngineConfig
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 LAVROV = "What did Lavrov say about the attack?"
+# Shaped like a real bot token (base64 id . timestamp . hmac), but fake.
+FAKE_TOKEN = "MTE5NzQ2ODQ1NjEyMzQ1Njc4OQ.GxYzAb.cdEfGhIjKlMnOpQrStUvWxYz0123456789aBcDe"
 PESKOV = "Who confirmed the strike could be grounds for a nuclear response?"
 
 
@@ -394,6 +408,64 @@ async def test_reindex_on_a_full_disk_replies_with_the_reason_and_keeps_serving(
             )
             assert (await result.reply(timeout=60)).content.startswith("Reindexed 4 article(s)")
             assert "⚠️" not in await about(emu, world)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGTERM and mount")
+async def test_python_m_bot_run_serves_a_stale_read_only_index(
+    real_encoder: Any, articles_dir: Path, tmp_path: Path
+) -> None:
+    """The real bot process restarted on a stale index in a read-only INDEX_DIR: it starts,
+    answers /ask from the last build, /about shows it is stale and why, one WARNING in the
+    log and no traceback; SIGTERM stops it cleanly."""
+    with small_tmpfs(tmp_path / "index", "4m") as index_dir:
+        engine = Engine(
+            EngineConfig(articles_dir=articles_dir, index_dir=index_dir),
+            encoder_factory=lambda spec: real_encoder,
+        )
+        await asyncio.to_thread(engine.start)
+        (articles_dir / "bridge.txt").write_text(
+            "Bridge report\n\nThe harbour master said the swing bridge reopens on Friday.\n"
+        )
+        remount(index_dir, "ro")
+        log_path = tmp_path / "bot.log"
+        async with running_emulator(token=FAKE_TOKEN) as emu:
+            world = build_world(emu)
+            env = bot_run_env(
+                emu,
+                FAKE_TOKEN,
+                ARTICLES_DIR=str(articles_dir),
+                INDEX_DIR=str(index_dir),
+                FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
+            )
+            with log_path.open("wb") as log_file:
+                process = await start_bot_process(env, tmp_path, log_file)
+                try:
+                    await emu.wait_until_ready(timeout=120)
+                    result = await emu.invoke_slash(
+                        "ask",
+                        {"question": LAVROV},
+                        user_id=world.reader.id,
+                        guild_id=world.guild_id,
+                    )
+                    assert_lavrov_embed(await result.reply(timeout=20))
+                    built = await about(emu, world)
+                    assert f"INDEX_DIR {index_dir} is on a read-only file system" in built
+                    assert "1 article changed since: bridge.txt (new)" in built
+                finally:
+                    if process.returncode is None:
+                        process.send_signal(signal.SIGTERM)
+                    try:
+                        code = await asyncio.wait_for(process.wait(), timeout=30)
+                    except TimeoutError:
+                        process.kill()
+                        await process.wait()
+                        raise
+    log = log_path.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, log[-3000:]
+    assert "Traceback" not in log, log[-3000:]
+    failed = [line for line in log.splitlines() if "Index build failed: " in line]
+    assert len(failed) == 1, log[-3000:]
+    assert " WARNING " in failed[0]
 
 
 # ------------------------------------------------------------------ FEEDBACK_DB
