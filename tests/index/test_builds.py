@@ -297,6 +297,7 @@ def test_a_second_process_waits_and_reuses_the_first_build(
     second.start()
     (articles_dir / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     first_encoder.gate.clear()
+    first_encoder.entered.clear()  # set by the start's build
     building = threading.Thread(target=first.reindex)
     building.start()
     try:
