@@ -246,6 +246,8 @@ class Engine:
     def _reindex(self, wait: bool) -> ReindexReport:
         started = time.perf_counter()
         index_dir = self.config.index_dir
+        # A model that fails its checks stops here (ModelError), before INDEX_DIR is touched.
+        self.encoder  # noqa: B018
         try:
             with builds.build_lock(index_dir, wait=wait) as waited:
                 if waited:
