@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -35,6 +34,11 @@ from index.errors import (
     ReindexInProgress,
 )
 from index.store import IndexWriteError, InsufficientSpace
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: one process per INDEX_DIR, unchecked
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,9 @@ def build_lock(index_dir: Path, *, wait: bool) -> Iterator[bool]:
     without following links and is never removed (removing it would let two processes
     lock two different files)."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield False
+        return
     path = index_dir / LOCK
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:

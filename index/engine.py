@@ -254,6 +254,7 @@ class Engine:
                     adopted = self._adopt_published(started)
                     if adopted is not None:
                         return adopted
+                store.check_writable(index_dir)
                 store.remove_abandoned(index_dir)
                 previous = self._previous_build()
                 articles, _ = incremental.read_corpus(self.config.articles_dir, previous)

@@ -608,6 +608,17 @@ def _prune(index_dir: Path, keep: tuple[str, str | None]) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+_PROBE = ".write-check-"
+
+
+def check_writable(index_dir: Path) -> None:
+    """Create and remove a file in ``index_dir``: an ``OSError`` (no permission, read-only,
+    no inodes) before a build is read and embedded rather than when it is saved."""
+    fd, name = tempfile.mkstemp(prefix=_PROBE, dir=index_dir)
+    os.close(fd)
+    os.unlink(name)
+
+
 def remove_abandoned(index_dir: Path) -> list[str]:
     """Remove every half-written build folder (``.build-*``) and pointer file left in
     ``index_dir`` by a builder that died (``kill -9``, a power cut); returns their names.
@@ -619,7 +630,7 @@ def remove_abandoned(index_dir: Path) -> list[str]:
         if _folder(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
-    for path in index_dir.glob(f".{CURRENT}-*"):
+    for path in [*index_dir.glob(f".{CURRENT}-*"), *index_dir.glob(f"{_PROBE}*")]:
         if path.is_file() and not path.is_symlink():
             with contextlib.suppress(OSError):
                 path.unlink()

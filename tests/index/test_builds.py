@@ -144,8 +144,13 @@ def test_abandoned_half_written_builds_are_removed(tmp_path: Path) -> None:
     (index_dir / ".build-abc123").mkdir(parents=True)
     (index_dir / ".build-abc123" / store.SENTENCES).write_bytes(b"\x00" * 64)
     (index_dir / f".{store.CURRENT}-xyz").write_text("build-x\n")
+    (index_dir / ".write-check-q1").write_bytes(b"")
     (index_dir / "build-20200101T000000-keep").mkdir()
-    assert sorted(store.remove_abandoned(index_dir)) == [".CURRENT-xyz", ".build-abc123"]
+    assert sorted(store.remove_abandoned(index_dir)) == [
+        ".CURRENT-xyz",
+        ".build-abc123",
+        ".write-check-q1",
+    ]
     assert listing(index_dir) == ["build-20200101T000000-keep"]
 
 
@@ -385,3 +390,19 @@ def test_a_good_rebuild_clears_the_failure(fake_engine: Engine, articles_dir: Pa
     fake_engine.reindex()
     assert fake_engine.status.failure is None
     assert fake_engine.status.note() is None
+
+
+def test_an_unwritable_index_dir_fails_before_anything_is_embedded(
+    fake_engine: Engine, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (articles_dir / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    calls = fake_engine.encoder.calls
+
+    def refused(index_dir: Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(index_dir))
+
+    monkeypatch.setattr(store, "check_writable", refused)
+    with pytest.raises(BuildFailed, match="no permission to write in INDEX_DIR") as caught:
+        fake_engine.reindex()
+    assert caught.value.kind == builds.PERMISSION
+    assert fake_engine.encoder.calls == calls  # nothing read or embedded
