@@ -96,7 +96,7 @@ def cmd_ask(
 
 
 def cmd_reindex(engine: EngineAPI) -> int:
-    report = engine.reindex()
+    report = engine.reindex(wait=True)  # after a build running elsewhere, not refused
     print(f"indexed {report.summary()}")
     return 0
 

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 MEMORY = ":memory:"
+#: How long a statement waits for another process's lock before "database is locked".
+BUSY_TIMEOUT_SECONDS = 5.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,6 +66,19 @@ CREATE TABLE IF NOT EXISTS feedback (
 
 class FeedbackStoreError(Exception):
     """FEEDBACK_DB cannot be opened, created or written; the message says why and what to do."""
+
+
+class FeedbackStoreDamaged(FeedbackStoreError):
+    """FEEDBACK_DB is not an SQLite database or fails SQLite's integrity check: it cannot be
+    used as it is (``bot/answer_store_recovery.py`` moves it aside and starts a new one)."""
+
+
+class FeedbackStoreLocked(FeedbackStoreError):
+    """Another process holds FEEDBACK_DB locked past the busy timeout."""
+
+
+#: SQLite's words for a file that is not (or no longer) a database it can read.
+_DAMAGED = ("not a database", "malformed", "file is encrypted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +187,16 @@ class AnswerStore:
                     "to a writable file path"
                 ) from exc
         try:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db = sqlite3.connect(
+                self.path,
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_SECONDS,
+            )
         except sqlite3.Error as exc:
             raise FeedbackStoreError(f"{where}: cannot open it ({exc})") from exc
         try:
+            db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise FeedbackStoreError(
@@ -186,7 +207,12 @@ class AnswerStore:
                 db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=5000")
+            if self.path != MEMORY:  # pages the header check does not read
+                check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if check != "ok":
+                    raise FeedbackStoreDamaged(
+                        f"{where}: it is damaged (SQLite's integrity check says: {check})"
+                    )
             db.executescript(SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute(
@@ -198,13 +224,17 @@ class AnswerStore:
             raise
         except sqlite3.Error as exc:
             db.close()
-            hint = (
-                "it is not an SQLite database (or is damaged)"
-                if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc)
-                else f"cannot write to it ({exc})"
-            )
+            text = str(exc)
+            if any(word in text for word in _DAMAGED):
+                raise FeedbackStoreDamaged(
+                    f"{where}: it is not an SQLite database (or is damaged: {text})"
+                ) from exc
+            if "locked" in text or "busy" in text:
+                raise FeedbackStoreLocked(
+                    f"{where}: another process holds it locked ({text})"
+                ) from exc
             raise FeedbackStoreError(
-                f"{where}: {hint}; set FEEDBACK_DB to a writable file path"
+                f"{where}: cannot write to it ({exc}); set FEEDBACK_DB to a writable file path"
             ) from exc
         log.info("answers and feedback are stored in %s (schema %d)", self.path, SCHEMA_VERSION)
         return db

@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.answer_queue import AnswerService
 from bot.answer_store import AnswerStore, LiveStats
+from bot.answer_store_recovery import open_answer_store
 from bot.drain import InFlight
 from bot.engine_api import EngineAPI
 from bot.limits import Limits
@@ -75,9 +76,10 @@ class BotContext:
         return self.gate.in_flight
 
     def open_store(self) -> None:
-        """Open FEEDBACK_DB unless a store was given (blocking: call it in a thread)."""
+        """Open FEEDBACK_DB unless a store was given (blocking: call it in a thread); a
+        damaged or locked file is recovered (``bot/answer_store_recovery.py``)."""
         if self.store is None:
-            self.store = AnswerStore(self.settings.feedback_db)
+            self.store = open_answer_store(self.settings.feedback_db)
 
     def close(self) -> None:
         """Fail queued questions and close the store (after the client disconnected)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from index.builds import IndexStatus
 from index.engine import EngineConfig, ReindexReport
 from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
 
@@ -35,14 +36,26 @@ class EngineAPI(Protocol):
         """A rebuild is running now (questions still use the previous index)."""
         ...
 
+    @property
+    def status(self) -> IndexStatus:
+        """The build served and whether it is stale (why the last rebuild failed, which
+        articles changed since): ``status.note()`` is the line /about shows, or None."""
+        ...
+
     # ---------------------------------------------------------------- lifecycle
-    def start(self, *, allow_stale: bool = False) -> None: ...
+    def start(self, *, allow_stale: bool = True) -> None:
+        """Load or build the index; a failed rebuild serves the last complete build
+        (``BuildFailed`` only when there is none, or with ``allow_stale=False``)."""
+        ...
 
     def refresh(self) -> bool:
         """Serve a build another process published in INDEX_DIR; True if it switched."""
         ...
 
-    def reindex(self) -> ReindexReport: ...
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
+        """Rebuild; a failure is ``BuildFailed`` and the previous build keeps serving. With
+        ``wait``, wait for another process's build (and reuse it) instead of refusing."""
+        ...
 
     def info(self) -> IndexInfo: ...
 

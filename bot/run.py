@@ -2,10 +2,11 @@
 
 :func:`run_bot` opens the answer store, starts a :class:`~bot.client.QuoteBot` and turns
 every start-up failure (no token, a rejected token, Discord out of reach, an unusable
-FEEDBACK_DB) into one line on stderr and exit code 1. :func:`serve` runs the client until
-SIGINT/SIGTERM (a second signal stops waiting for questions in flight). The token is
-redacted from every log record, tracebacks included. ``DISCORD_API_BASE`` and
-``DISCORD_GATEWAY_URL`` point the client at a local emulator (tests only).
+FEEDBACK_DB; a damaged or locked one is recovered instead) into one line on stderr and exit
+code 1. :func:`serve` runs the client until SIGINT/SIGTERM (a second signal stops waiting
+for questions in flight). The token is redacted from every log record, tracebacks
+included. ``DISCORD_API_BASE`` and ``DISCORD_GATEWAY_URL`` point the client at a local
+emulator (tests only).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from collections.abc import Mapping
 
 import discord
 
-from bot.answer_store import AnswerStore, FeedbackStoreError
+from bot.answer_store import FeedbackStoreError
+from bot.answer_store_recovery import open_answer_store
 from bot.client import QuoteBot
 from bot.engine_api import EngineAPI
 from bot.settings import Settings
@@ -148,7 +150,7 @@ def _run(settings: Settings, engine: EngineAPI, token: str) -> int:
         shards = "the shard count Discord recommends"
     log.info("starting the Discord bot (commands for %s; %s)", where, shards)
     try:
-        store = AnswerStore(settings.feedback_db)
+        store = open_answer_store(settings.feedback_db)  # a damaged or locked file: recovered
     except FeedbackStoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -2,7 +2,11 @@
 
 Thread-safe by construction: the live ``Retriever`` is an immutable object that a
 rebuild replaces in one assignment, so questions in flight finish on the index they
-started with. Only one rebuild runs at a time; a failed one leaves the old index live.
+started with. Only one rebuild runs at a time, in this process (a lock) and across the
+processes sharing INDEX_DIR (a lock file, ``index/builds.py``). A rebuild that fails for
+any reason raises ``BuildFailed`` with one line saying why and how stale the index is,
+and leaves the last complete build serving; ``start`` serves that build rather than fail
+when it cannot rebuild. ``status`` tells whether the build served is stale.
 """
 
 from __future__ import annotations
@@ -14,17 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import incremental, ingest, store, upload
+from index import builds, incremental, ingest, store, upload
 from index.article_filter import FilteredRetriever
+from index.builds import IndexStatus
 from index.catalog import ArticleTable
 from index.encoding.base import Encoder
 from index.encoding.factory import load_encoder
 from index.encoding.model_files import BUNDLED
 from index.errors import (
     ArticleError,
+    BuildFailed,
     CorpusError,
     EngineError,
     IndexCorrupt,
+    ModelError,
     NotReady,
     ReindexInProgress,
 )
@@ -63,10 +70,18 @@ class ReindexReport:
     embedded: int = 0  # articles (new or changed) whose text had to be embedded
     reused: int = 0  # articles whose vectors all came from the previous build
     removed: int = 0  # articles of the previous build no longer in ARTICLES_DIR
+    #: True when another process built it while this one waited for the build lock, and it
+    #: already matched ARTICLES_DIR: this process loaded that build instead of building.
+    adopted: bool = False
 
     def summary(self) -> str:
         """One line for people: "2 article(s): 40 paragraphs, 90 sentences in 1.2 s
         (1 embedded, 1 reused)"."""
+        if self.adopted:
+            return (
+                f"{self.articles} article(s): {self.paragraphs} paragraphs, {self.sentences} "
+                "sentences (built by another process meanwhile; loaded, not rebuilt)"
+            )
         work = [f"{self.embedded} embedded", f"{self.reused} reused"]
         if self.removed:
             work.append(f"{self.removed} removed")
@@ -128,6 +143,7 @@ class Engine:
     _reindex_lock: _ReindexLock = field(default_factory=lambda: _ReindexLock(), init=False)
     _tables: _Tables | None = field(default=None, init=False)
     _refresh_problem: str | None = field(default=None, init=False)
+    _status: IndexStatus = field(default_factory=IndexStatus, init=False)
 
     # ---------------------------------------------------------------- lifecycle
     @property
@@ -148,21 +164,25 @@ class Engine:
     def ready(self) -> bool:
         return self._retriever is not None
 
-    def start(self, *, allow_stale: bool = False) -> None:
+    def start(self, *, allow_stale: bool = True) -> None:
         """Load the saved index, or rebuild it when missing, stale or corrupt.
 
-        With ``allow_stale`` (the bot), a rebuild that fails on a bad article file (or on
-        a full disk) falls back to the last good index, so users keep getting answers while
-        an admin fixes the file; without it (the CLI) the error is raised.
+        When the rebuild fails, for any reason (a full disk, no permission, a read-only
+        INDEX_DIR, an I/O error, a bad article, a crash of the embedding model), the last
+        complete build is served instead and one WARNING says why and how stale it is
+        (which articles changed since); ``status`` keeps it for /about. ``BuildFailed`` is
+        raised only when no usable previous build exists, or with ``allow_stale=False``.
+        While another process is building, this waits for it and serves its build when it
+        matches ARTICLES_DIR.
         """
-        if not allow_stale:
-            ingest.discover(self.config.articles_dir)  # fail fast, before loading the model
-        encoder = self.encoder
-        model = getattr(encoder, "fingerprint", encoder.name)
         try:
-            files = ingest.discover(self.config.articles_dir)
-            checksums = {path.name: ingest.checksum(path.read_bytes()) for path in files}
-            index = store.load(self.config.index_dir, model=model, articles=checksums)
+            ingest.discover(self.config.articles_dir)
+        except CorpusError:
+            if not allow_stale or not (self.config.index_dir / store.CURRENT).exists():
+                raise  # nothing to fall back on: fail before loading the model
+        model = store.fingerprint(self.encoder)
+        try:
+            index = store.load(self.config.index_dir, model=model, articles=self._checksums())
             log.info(
                 "loaded index: %d articles, %d sentences",
                 len(index.articles),
@@ -172,54 +192,187 @@ class Engine:
             if isinstance(exc, IndexCorrupt):
                 log.warning("rebuilding the index: %s", exc)
             try:
-                self.reindex()
+                self.reindex(wait=True)
                 return
-            except (ArticleError, CorpusError, store.IndexWriteError) as error:
-                if not allow_stale:
+            except BuildFailed as failure:
+                if not allow_stale or not failure.serving:
                     raise
                 try:
                     index = store.load(self.config.index_dir, model=model, articles=None)
-                except IndexCorrupt:
-                    raise error from None
-                log.error("cannot rebuild (%s); serving the last good index", error)
+                except IndexCorrupt as damaged:
+                    log.info("the previous build cannot serve either: %s", damaged)
+                    raise BuildFailed(
+                        builds.failure_message(failure.reason, None),
+                        reason=failure.reason,
+                        kind=failure.kind,
+                        serving=False,
+                    ) from None
+                self._swap(index)
+                log.warning("%s", failure.message)
+                return
         self._swap(index)
+        self._status = IndexStatus(build=index.build, built_at=index.built_at)
 
-    def reindex(self) -> ReindexReport:
-        """Rebuild from ARTICLES_DIR and swap the new index in; one at a time."""
+    def _checksums(self) -> dict[str, str]:
+        """``{file name: sha256}`` of the articles in ARTICLES_DIR (``EngineError`` if not)."""
+        return {
+            path.name: ingest.checksum(ingest.read_bytes(path, path.name))
+            for path in ingest.discover(self.config.articles_dir)
+        }
+
+    @property
+    def status(self) -> IndexStatus:
+        """The build being served and whether it is stale: why the last rebuild failed
+        (None after a good one) and which articles ARTICLES_DIR holds that it lacks, as of
+        the last start, rebuild or switch to another process's build. For /about."""
+        return self._status
+
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
+        """Rebuild from ARTICLES_DIR and swap the new index in; one at a time.
+
+        One rebuild runs at a time in this process (another is refused with
+        ``ReindexInProgress``) and across processes sharing INDEX_DIR: with ``wait`` this
+        waits for another process's build and, if that build matches ARTICLES_DIR, serves
+        it instead of building again (``ReindexReport.adopted``); without, it is refused.
+        Any failure raises ``BuildFailed`` (one line: why, and how stale the index still
+        serving is) and leaves the previous build current and live, except a model that
+        cannot load (``ModelError``), which no previous build could answer without either.
+        """
         if not self._reindex_lock.acquire(blocking=False):
             raise ReindexInProgress("A reindex is already running; try again when it finishes.")
         try:
-            started = time.perf_counter()
-            previous = self._previous_build()
-            articles, _ = incremental.read_corpus(self.config.articles_dir, previous)
-            index = store.build(articles, self.encoder, previous=previous)
-            del previous
-            store.save(index, self.config.index_dir)
-            self._swap(index)
-            seconds = time.perf_counter() - started
-            info, done = index.info(), index.embedding
-            log.info(
-                "reindexed %d articles, %d paragraphs, %d sentences in %.2f s "
-                "(%d articles embedded, %d reused, %d removed)",
-                len(info.articles),
-                info.paragraphs,
-                info.sentences,
-                seconds,
-                done.embedded_articles,
-                done.reused_articles,
-                done.removed_articles,
-            )
-            return ReindexReport(
-                len(info.articles),
-                info.paragraphs,
-                info.sentences,
-                seconds,
-                embedded=done.embedded_articles,
-                reused=done.reused_articles,
-                removed=done.removed_articles,
-            )
+            return self._reindex(wait)
         finally:
             self._reindex_lock.release()
+
+    def _reindex(self, wait: bool) -> ReindexReport:
+        started = time.perf_counter()
+        index_dir = self.config.index_dir
+        # A model that fails its checks stops here (ModelError), before INDEX_DIR is touched.
+        self.encoder  # noqa: B018
+        try:
+            with builds.build_lock(index_dir, wait=wait) as waited:
+                if waited:
+                    adopted = self._adopt_published(started)
+                    if adopted is not None:
+                        return adopted
+                store.check_writable(index_dir)
+                store.remove_abandoned(index_dir)
+                previous = self._previous_build()
+                articles, _ = incremental.read_corpus(self.config.articles_dir, previous)
+                index = store.build(articles, self.encoder, previous=previous)
+                del previous
+                store.save(index, index_dir)
+        except (ReindexInProgress, ModelError):
+            raise
+        except Exception as exc:
+            raise self._build_failed(exc) from exc
+        self._swap(index)
+        self._status = IndexStatus(build=index.build, built_at=index.built_at)
+        seconds = time.perf_counter() - started
+        info, done = index.info(), index.embedding
+        log.info(
+            "reindexed %d articles, %d paragraphs, %d sentences in %.2f s "
+            "(%d articles embedded, %d reused, %d removed)",
+            len(info.articles),
+            info.paragraphs,
+            info.sentences,
+            seconds,
+            done.embedded_articles,
+            done.reused_articles,
+            done.removed_articles,
+        )
+        return ReindexReport(
+            len(info.articles),
+            info.paragraphs,
+            info.sentences,
+            seconds,
+            embedded=done.embedded_articles,
+            reused=done.reused_articles,
+            removed=done.removed_articles,
+        )
+
+    def _adopt_published(self, started: float) -> ReindexReport | None:
+        """After waiting for another process's build: serve it if it matches ARTICLES_DIR
+        and this model (None: it does not, or it failed, so build here)."""
+        try:
+            index = store.load(
+                self.config.index_dir,
+                model=store.fingerprint(self.encoder),
+                articles=self._checksums(),
+            )
+        except EngineError as exc:
+            log.info("the build another process left does not serve here (%s); rebuilding", exc)
+            return None
+        self._swap(index)
+        self._status = IndexStatus(build=index.build, built_at=index.built_at)
+        info = index.info()
+        log.info("serving index build %s, built by another process meanwhile", index.build)
+        return ReindexReport(
+            len(info.articles),
+            info.paragraphs,
+            info.sentences,
+            time.perf_counter() - started,
+            reused=len(info.articles),
+            adopted=True,
+        )
+
+    def _build_failed(self, exc: Exception) -> BuildFailed:
+        """Turn whatever made a rebuild fail into ``BuildFailed`` and record it in ``status``.
+
+        Failures a person can fix are logged at DEBUG only, without a traceback: the caller
+        shows or logs the one line, so it is said once (``start`` logs it as a WARNING, the
+        CLI prints it, ``/reindex`` replies with it). An unexpected one is logged here at
+        ERROR with its traceback."""
+        kind, reason = builds.describe(exc, self.config.index_dir)
+        failure = self._failure(kind, reason)
+        if kind == builds.UNEXPECTED:
+            log.error("%s", failure.message, exc_info=exc)
+        else:
+            log.debug("%s", failure.message, exc_info=exc)
+        return failure
+
+    def _failure(self, kind: str, reason: str) -> BuildFailed:
+        """``BuildFailed`` for ``reason``, saying how stale the build still serving is now."""
+        status = self._serving_status(reason)
+        if status is not None:
+            self._status = status
+        return BuildFailed(
+            builds.failure_message(reason, status),
+            reason=reason,
+            kind=kind,
+            serving=status is not None,
+        )
+
+    def _serving_status(self, failure: str) -> IndexStatus | None:
+        """The status of the build that keeps serving after a failed rebuild: the live one,
+        else the one ``CURRENT`` names if it was made with this model (what ``start`` falls
+        back on); None when there is none."""
+        live = self._retriever
+        if live is not None:
+            index = live.index
+            name, built_at = index.build, index.built_at
+            built = {article.id: article.checksum for article in index.articles}
+        else:
+            try:
+                build_dir = store.current_build(self.config.index_dir)
+                manifest = store.read_manifest(build_dir)
+            except IndexCorrupt:
+                return None
+            encoder = self._encoder
+            if encoder is not None and manifest.get("model") != store.fingerprint(encoder):
+                return None
+            articles = manifest.get("articles")
+            built = (
+                {str(k): str(v) for k, v in articles.items()} if isinstance(articles, dict) else {}
+            )
+            name, built_at = build_dir.name, str(manifest.get("built_at", ""))
+        return IndexStatus(
+            build=name,
+            built_at=built_at,
+            changes=builds.changes_since(built, self.config.articles_dir),
+            failure=failure,
+        )
 
     def _previous_build(self) -> store.SearchIndex | None:
         """The index to reuse vectors and parses from: the live one, else the one on disk."""
@@ -268,6 +421,7 @@ class Engine:
         if self._retriever is not live or self.reindexing:
             return False  # rebuilt here meanwhile; CURRENT is compared again next time
         self._swap(index)
+        self._status = IndexStatus(build=index.build, built_at=index.built_at)
         self._refresh_problem = None
         log.info(
             "switched to index build %s published by another process (%d articles, %d sentences)",
@@ -458,6 +612,11 @@ class Engine:
         """Rebuild after a change to ARTICLES_DIR; undo the change if the rebuild fails."""
         try:
             report = self.reindex()
+        except BuildFailed as failure:
+            change.rollback()
+            log.warning("%s failed; ARTICLES_DIR restored", what)
+            # said again with ARTICLES_DIR as it is now, not with the change undone
+            raise self._failure(failure.kind, failure.reason) from failure.__cause__
         except BaseException:
             change.rollback()
             log.warning("%s failed; ARTICLES_DIR restored", what)

@@ -65,3 +65,23 @@ class UnknownArticle(EngineError):
             shown = shown if len(shown) <= 80 else shown[:79] + "…"
             super().__init__(f"{self.PREFIX} '{shown}'; see /about for the list.")
         self.article = article
+
+
+class BuildFailed(EngineError):
+    """A rebuild of the index failed; the message is one line a person can act on.
+
+    ``reason`` says what went wrong ("no space left on device in INDEX_DIR (…)", "bad
+    article x.txt: …"), ``kind`` classifies it (see ``index/builds.py``), and ``serving``
+    says whether a previous build is still there to answer from. The message reads
+    "Index build failed: <reason>. The previous index is still serving (<how stale>)."
+    """
+
+    def __init__(self, message: str, *, reason: str, kind: str, serving: bool) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.kind = kind
+        self.serving = serving
+
+
+class EncoderFailed(EngineError):
+    """The embedding model raised while embedding a build's texts (a crash, not a bad file)."""

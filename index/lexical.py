@@ -170,6 +170,16 @@ class LexicalIndex:
             encoding="utf-8",
         )
 
+    def stored_bytes(self) -> int:
+        """About how many bytes ``save`` writes: the score arrays plus the two word tables
+        (JSON), for the free-space check before a build is written."""
+        words = sum(len(word.encode("utf-8")) + 16 for word in self.document_frequency)
+        size = 2048 + words
+        if self._size:
+            arrays = (self._bm25.scores[key] for key in ("data", "indices", "indptr"))
+            size += sum(int(getattr(array, "nbytes", 0)) + 128 for array in arrays) + words
+        return size
+
     @classmethod
     def load(cls, directory: Path, *, mmap: bool = False) -> LexicalIndex:
         """Read an index ``save`` wrote; with ``mmap`` its score arrays are mapped, not read.

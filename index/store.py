@@ -3,6 +3,10 @@
 On disk, ``INDEX_DIR`` holds one folder per build and a ``CURRENT`` file naming the live
 one. A build is written into a temporary folder, then ``CURRENT`` is replaced atomically
 (``os.replace``), so a crash or a full disk mid-build never damages the index in use.
+Before anything is written, the build's size is estimated from what it will write (the
+vectors, the corpus, the BM25 tables) and compared with the free space, so a full disk
+fails early with both numbers (``InsufficientSpace``); a failed write removes what it
+wrote. After a build, older builds are pruned: the new one and its predecessor stay.
 Every file of a build is listed in its manifest with its sha256, and loading checks
 them, so a truncated or garbled file is detected before FAISS ever reads it. Verified
 files are then memory-mapped where FAISS and bm25s allow, so processes serving the same
@@ -19,8 +23,10 @@ types) are computed on first use, so loading a large index does not re-tokenize 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -36,7 +42,7 @@ import numpy as np
 from index.answer_types import sentence_types
 from index.checksums import sha256_file
 from index.encoding.base import Encoder
-from index.errors import EngineError, IndexCorrupt
+from index.errors import EncoderFailed, EngineError, IndexCorrupt
 from index.lexical import LexicalIndex, tokenize
 from index.models import Article, Attribution, IndexInfo, Paragraph, Sentence
 from index.parser_version import parser_fingerprint
@@ -54,14 +60,54 @@ SENTENCES = "sentences.faiss"
 PARAGRAPHS = "paragraphs.faiss"
 SENTENCE_BM25 = "sentences.bm25"  # folders
 PARAGRAPH_BM25 = "paragraphs.bm25"
-_KEEP_BUILDS = 2
 T = TypeVar("T")
 
 
 class IndexWriteError(EngineError, OSError):
     """A new build could not be written (full disk, no permission); the old one is intact.
 
-    Also an ``OSError``, the error it wraps."""
+    Also an ``OSError``, the error it wraps, with its ``errno``."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = code
+        self.strerror = os.strerror(code) if code is not None else None
+
+
+class InsufficientSpace(IndexWriteError):
+    """Not enough free space (or inodes) in INDEX_DIR for a build: found before writing,
+    or a write that failed with ENOSPC/EDQUOT. ``needed`` and ``free`` are bytes."""
+
+    def __init__(self, needed: int, free: int, *, inodes: bool = False) -> None:
+        self.needed = needed
+        self.free = free
+        self.inodes = inodes  # out of inodes rather than bytes
+        super().__init__(f"cannot save the new index: {self.reason}", errno.ENOSPC)
+
+    @property
+    def reason(self) -> str:
+        """ "no space left on device in INDEX_DIR (the build needs about 12 MB; 4 MB free)"."""
+        if self.inodes:
+            return "no free inodes left on the file system of INDEX_DIR"
+        reason = f"no space left on device in INDEX_DIR ({space_text(self.needed, self.free)}"
+        if self.free >= self.needed:  # a write failed with space to spare
+            reason += "; the file system may be out of inodes or over a quota"
+        return reason + ")"
+
+
+def megabytes(size: int, *, up: bool) -> str:
+    """``size`` bytes as "12 MB" or "0.4 MB" (one decimal under 10), rounded ``up`` or down,
+    so a build that does not fit never reads as needing less than is free."""
+    mb = size / 2**20
+    if mb >= 10:
+        return f"{math.ceil(mb) if up else math.floor(mb)} MB"
+    tenths = math.ceil(mb * 10) if up else math.floor(mb * 10)
+    return f"{tenths / 10:.1f} MB"
+
+
+def space_text(needed: int, free: int) -> str:
+    """ "the build needs about 12 MB; 4 MB free"."""
+    return f"the build needs about {megabytes(needed, up=True)}; {megabytes(free, up=False)} free"
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +349,15 @@ def _embed(
                 vectors[targets[table]] = source.rows(reuse[table])
     # Called even with nothing to embed: every build passes through the encoder once, so
     # a reindex is always "embedding" while it runs (what callers that gate it rely on).
-    fresh = encoder.encode(list(missing))
+    try:
+        fresh = encoder.encode(list(missing))
+    except EngineError:
+        raise
+    except Exception as exc:  # torch, ONNX Runtime or the tokenizer: a crash, not a bad file
+        log.debug("the embedding model failed on %d texts", len(missing), exc_info=True)
+        raise EncoderFailed(
+            f"the embedding model failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+        ) from exc
     for row, positions in enumerate(missing.values()):
         vectors[positions] = fresh[row]
     return vectors, [p for positions in missing.values() for p in positions]
@@ -350,36 +404,119 @@ def _article_from_json(data: dict[str, Any]) -> Article:
 def save(index: SearchIndex, index_dir: Path) -> Path:
     """Write ``index`` as a new build under ``index_dir`` and make it current, atomically.
 
-    Any write error (a full disk, no permission) removes what was written of the new build
-    and raises ``IndexWriteError``: ``CURRENT`` still names the previous build.
+    The free space is checked first against the build's estimated size (``estimate_bytes``);
+    older builds other than the live one are removed first when that makes it fit. A build
+    that does not fit raises ``InsufficientSpace`` before anything is written; any write
+    error (a full disk after all, no permission, an I/O error) removes what was written of
+    the new build and raises ``IndexWriteError`` (``InsufficientSpace`` for ENOSPC and
+    EDQUOT): ``CURRENT`` still names the previous build.
     """
+    corpus = _corpus_bytes(index)
+    needed = estimate_bytes(index, len(corpus))
     try:
-        return _save(index, index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        _ensure_space(index_dir, needed)
+        return _save(index, index_dir, corpus)
+    except InsufficientSpace as exc:
+        log.info("could not save the new index in %s: %s", index_dir, exc)
+        raise
     except OSError as exc:
-        log.error("could not save the new index in %s: %s", index_dir, exc)
+        log.info("could not save the new index in %s: %s", index_dir, exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InsufficientSpace(needed, free_bytes(index_dir)) from exc
         raise IndexWriteError(
-            f"cannot save the new index in INDEX_DIR ({exc.strerror or exc})"
+            f"cannot save the new index in INDEX_DIR ({exc.strerror or exc})", exc.errno
         ) from exc
 
 
-def _save(index: SearchIndex, index_dir: Path) -> Path:
-    index_dir.mkdir(parents=True, exist_ok=True)
+#: Files a build writes, about (corpus, manifest, two vector files, two BM25 folders of
+#: six files each): for the inode check and the per-file block slack of the estimate.
+_BUILD_FILES = 16
+_BLOCK = 4096
+
+
+def estimate_bytes(index: SearchIndex, corpus_bytes: int) -> int:
+    """About how many bytes ``save`` will write for ``index``: the vectors as FAISS stores
+    them, the corpus JSON (``corpus_bytes``, exact), the BM25 tables, the manifest, plus a
+    block of slack per file and 2% on top. Measured within a few percent above the real
+    size (docs/reliability.md), so the free-space check fails early rather than mid-write.
+    """
+    vectors = index.sentence_vectors.stored_bytes() + index.paragraph_vectors.stored_bytes()
+    lexical = index.sentence_lexical.stored_bytes() + index.paragraph_lexical.stored_bytes()
+    manifest = 1024 + 160 * len(index.articles) + 160 * _BUILD_FILES
+    total = vectors + lexical + corpus_bytes + manifest
+    return int(total * 1.02) + _BUILD_FILES * _BLOCK
+
+
+def free_bytes(path: Path) -> int:
+    """Bytes an unprivileged writer may still use on the file system holding ``path``."""
+    usage = os.statvfs(_existing(path))
+    return usage.f_bavail * usage.f_frsize
+
+
+def _free_inodes(path: Path) -> int | None:
+    usage = os.statvfs(_existing(path))
+    return usage.f_favail if usage.f_files else None  # some file systems report no inodes
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _disk_usage(folder: Path) -> int:
+    """Bytes on disk of the regular files under ``folder`` (links not followed)."""
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if not path.is_symlink():
+                total += info.st_blocks * 512
+    return total
+
+
+def _ensure_space(index_dir: Path, needed: int) -> None:
+    """Raise ``InsufficientSpace`` unless ``needed`` bytes (and a build's inodes) are free.
+
+    When they are not, builds other than the live one (the predecessor kept for safety) are
+    removed first if that is enough: a build that fits beats a spare copy of an old one."""
+    inodes = _free_inodes(index_dir)
+    if inodes is not None and inodes < _BUILD_FILES + 4:
+        raise InsufficientSpace(needed, free_bytes(index_dir), inodes=True)
+    free = free_bytes(index_dir)
+    if free >= needed:
+        return
+    live = _current_name(index_dir)
+    spare = [p for p in _builds(index_dir) if p.name != live]
+    reclaimable = sum(_disk_usage(p) for p in spare)
+    if free + reclaimable < needed:
+        raise InsufficientSpace(needed, free)
+    for old in spare:
+        log.warning("removing the old index build %s to make room for the new one", old.name)
+        shutil.rmtree(old, ignore_errors=True)
+    free = free_bytes(index_dir)
+    if free < needed:
+        raise InsufficientSpace(needed, free)
+
+
+def _corpus_bytes(index: SearchIndex) -> bytes:
+    return json.dumps(
+        {
+            "articles": [_article_to_json(a) for a in index.articles],
+            "sentence_refs": [[r.article, r.paragraph, r.index] for r in index.sentence_refs],
+            "paragraph_refs": [[r.article, r.paragraph] for r in index.paragraph_refs],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def _save(index: SearchIndex, index_dir: Path, corpus: bytes) -> Path:
+    previous = _current_name(index_dir)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=index_dir))
     final: Path | None = None
     try:
-        (tmp / CORPUS).write_text(
-            json.dumps(
-                {
-                    "articles": [_article_to_json(a) for a in index.articles],
-                    "sentence_refs": [
-                        [r.article, r.paragraph, r.index] for r in index.sentence_refs
-                    ],
-                    "paragraph_refs": [[r.article, r.paragraph] for r in index.paragraph_refs],
-                },
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
-        )
+        (tmp / CORPUS).write_bytes(corpus)
         index.sentence_vectors.save(tmp / SENTENCES)
         index.paragraph_vectors.save(tmp / PARAGRAPHS)
         index.sentence_lexical.save(tmp / SENTENCE_BM25)
@@ -418,7 +555,7 @@ def _save(index: SearchIndex, index_dir: Path) -> Path:
         if final is not None:  # renamed, but CURRENT does not name it: an orphan
             shutil.rmtree(final, ignore_errors=True)
         raise
-    _prune(index_dir, keep=name)
+    _prune(index_dir, keep=(name, previous))
     log.info("saved index build %s", name)
     return final
 
@@ -442,18 +579,65 @@ def _write_pointer(index_dir: Path, name: str) -> None:
         raise
 
 
-def _prune(index_dir: Path, keep: str) -> None:
-    """Remove old builds and abandoned temporary folders (never following a link)."""
+def _folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
 
-    def folder(path: Path) -> bool:
-        return path.is_dir() and not path.is_symlink()
 
-    builds = sorted(p for p in index_dir.glob("build-*") if folder(p) and p.name != keep)
-    for old in builds[: max(0, len(builds) - (_KEEP_BUILDS - 1))]:
-        shutil.rmtree(old, ignore_errors=True)
+def _builds(index_dir: Path) -> list[Path]:
+    """The build folders in ``index_dir`` (never a link), oldest name first."""
+    return sorted(p for p in index_dir.glob("build-*") if _folder(p))
+
+
+def _current_name(index_dir: Path) -> str | None:
+    """The build ``CURRENT`` names, or None when there is none (or it is unreadable)."""
+    try:
+        return current_build(index_dir).name
+    except IndexCorrupt:
+        return None
+
+
+def _prune(index_dir: Path, keep: tuple[str, str | None]) -> None:
+    """Remove builds other than ``keep`` (the new build and its predecessor, the one
+    ``CURRENT`` named before) and temporary folders abandoned over an hour ago; never
+    following a link."""
+    for old in _builds(index_dir):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
     for stale in index_dir.glob(".build-*"):
-        if folder(stale) and time.time() - stale.stat().st_mtime > 3600:
+        if _folder(stale) and time.time() - stale.stat().st_mtime > 3600:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+_PROBE = ".write-check-"
+
+
+def check_writable(index_dir: Path) -> None:
+    """Create and remove a file in ``index_dir``: an ``OSError`` (no permission, read-only,
+    no inodes) before a build is read and embedded rather than when it is saved."""
+    fd, name = tempfile.mkstemp(prefix=_PROBE, dir=index_dir)
+    os.close(fd)
+    os.unlink(name)
+
+
+def remove_abandoned(index_dir: Path) -> list[str]:
+    """Remove every half-written build folder (``.build-*``) and pointer file left in
+    ``index_dir`` by a builder that died (``kill -9``, a power cut); returns their names.
+
+    Only safe while holding the build lock (``index/builds.py``): no other process can be
+    writing one then."""
+    removed = []
+    for path in index_dir.glob(".build-*"):
+        if _folder(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for path in [*index_dir.glob(f".{CURRENT}-*"), *index_dir.glob(f"{_PROBE}*")]:
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path.name)
+    if removed:
+        log.info("removed %d half-written file(s) of an interrupted build", len(removed))
+    return removed
 
 
 def current_build(index_dir: Path) -> Path:

@@ -8,6 +8,8 @@ stored vectors.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import faiss
@@ -18,6 +20,19 @@ from index.errors import IndexCorrupt
 
 # Queries are tiny; one thread keeps FAISS from fighting torch for the machine's cores.
 faiss.omp_set_num_threads(1)
+
+
+def write_error(exc: RuntimeError, path: Path) -> Exception:
+    """The ``OSError`` behind a FAISS write failure, found by its strerror text in the
+    message ("write error in …: 4051 != 115200 (No space left on device)", "could not open
+    … for writing: Read-only file system"); the ``RuntimeError`` itself when the message
+    names no system error (a FAISS bug, not the disk)."""
+    text = str(exc)
+    for code in sorted(errno.errorcode):
+        reason = os.strerror(code)
+        if f"({reason})" in text or text.endswith(f": {reason}"):
+            return OSError(code, reason, str(path))
+    return exc
 
 
 class VectorIndex:
@@ -70,8 +85,23 @@ class VectorIndex:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self._index.reconstruct_n(0, len(self))
 
+    def stored_bytes(self) -> int:
+        """About how many bytes ``save`` writes: the vectors (float32), plus for HNSW its
+        graph (levels, offsets and neighbour lists). Within a kilobyte of the file size
+        for both kinds; used to check for free space before a build is written."""
+        size = 1024 + len(self) * self.dimension * 4
+        hnsw = getattr(self._index, "hnsw", None)
+        if hnsw is not None:
+            size += hnsw.levels.size() * 4 + hnsw.offsets.size() * 8 + hnsw.neighbors.size() * 4
+        return size
+
     def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
+        """Write the index to ``path``. A failed write (full disk, no permission, I/O error)
+        is an ``OSError`` with its errno, not the C++ ``RuntimeError`` FAISS raises."""
+        try:
+            faiss.write_index(self._index, str(path))
+        except RuntimeError as exc:
+            raise write_error(exc, path) from exc
 
     @classmethod
     def load(

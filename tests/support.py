@@ -5,11 +5,15 @@ Import from here, not from ``conftest`` (pytest loads several conftest modules).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Sequence
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.lexical import tokenize
 
@@ -59,3 +63,42 @@ def assert_embed_within_limits(embed) -> None:
         assert 0 < len(field["value"]) <= 1024
     assert len((data.get("footer") or {}).get("text") or "") <= 2048
     assert len(embed) <= 6000
+
+
+def synthetic_article(seed: int, paragraphs: int = 40) -> str:
+    """A made-up article (title, then ``paragraphs`` quoted sentences of made-up words) to
+    grow a corpus in tests without copying any real text."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{seed}x{n}" for n in range(400)]
+    body = []
+    for number in range(paragraphs):
+        said = " ".join(rng.choice(words, size=14))
+        body.append(f'"{said.capitalize()}," the official number {number} said on Tuesday.')
+    return f"Synthetic report {seed}\n\n" + "\n\n".join(body) + "\n"
+
+
+@contextlib.contextmanager
+def small_tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """Mount a tmpfs of ``size`` (``mount`` syntax: "400k") at ``path`` for the block; skip
+    the test with the reason when mounting is not allowed (not root, no CAP_SYS_ADMIN, no
+    ``mount``). ``remount(path, "ro")`` or ``remount(path, "size=4m")`` changes it."""
+    path.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command here, so no small tmpfs for INDEX_DIR")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False)
+
+
+def remount(path: Path, options: str) -> None:
+    """Change a mounted tmpfs (``"ro"``, ``"rw"``, ``"size=4m"``)."""
+    subprocess.run(["mount", "-o", f"remount,{options}", str(path)], check=True)

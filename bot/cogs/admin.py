@@ -23,6 +23,7 @@ from bot.limits import ARTICLE_OPTION_CHARS
 from bot.render.stats import stats_card
 from bot.render.wording import (
     added,
+    build_failed,
     download_failed,
     not_admin,
     nothing_changed,
@@ -33,7 +34,7 @@ from bot.render.wording import (
 from bot.replies import respond, to_embed
 from bot.upload_checks import upload_problem
 from index.engine import ReindexReport
-from index.errors import EngineError, ReindexInProgress
+from index.errors import BuildFailed, EngineError, ReindexInProgress
 from index.upload import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,9 @@ class AdminCog(QuoteCog):
 
     @staticmethod
     def _failed(error: EngineError) -> str:
+        if isinstance(error, BuildFailed):  # one line: why, and how stale the index serving is
+            log.warning("/reindex: %s", error.message)
+            return build_failed(error.message)
         log.warning("reindex failed, still serving the previous index: %s", error.message)
         return reindex_failed(error.message)
 

@@ -24,7 +24,13 @@ class InfoCog(QuoteCog):
         engine = self.ctx.engine
         info = engine.info()
         articles = await asyncio.to_thread(engine.articles)
-        card = about_card(info, articles, top_k=self.ctx.top_k, reindexing=engine.reindexing)
+        card = about_card(
+            info,
+            articles,
+            top_k=self.ctx.top_k,
+            reindexing=engine.reindexing,
+            notice=engine.status.note(),  # stale, or the last rebuild failed
+        )
         await respond(interaction, embed=to_embed(card))
 
     @app_commands.command(name="help")

@@ -23,9 +23,15 @@ def built_at(text: str) -> str:
 
 
 def about_card(
-    info: IndexInfo, articles: Sequence[ArticleSummary], *, top_k: int, reindexing: bool = False
+    info: IndexInfo,
+    articles: Sequence[ArticleSummary],
+    *,
+    top_k: int,
+    reindexing: bool = False,
+    notice: str | None = None,
 ) -> Card:
-    """/about: every indexed article (title, file name, counts), model and build time."""
+    """/about: every indexed article (title, file name, counts), model and build time;
+    ``notice`` (``Engine.status.note()``) says when the index is stale or a rebuild failed."""
     description = (
         "I answer questions about the articles below with sentences quoted exactly from them, "
         f"each with who said it (up to {top_k} per answer; **More** shows the rest). "
@@ -39,6 +45,8 @@ def about_card(
     status = f"{built_at(info.built_at)} in {info.build_seconds:.1f} s"
     if reindexing:
         status += "\nA reindex is running now."
+    if notice:
+        status += f"\n⚠️ {notice}"
     fields = (
         Field(
             f"{plural(len(rows), 'article')} indexed", listing(rows, FIELD_VALUE_LIMIT) or "none"

@@ -70,7 +70,10 @@ def not_admin(command: str) -> str:
 
 
 # ---------------------------------------------------------------- buttons
-GONE = "I no longer have that answer saved (the feedback database was reset); please ask again."
+GONE = (
+    "This answer has expired: I no longer have it saved (the answer database was reset). "
+    "Please ask again."
+)
 NOT_IN_ANSWER = "That quote is not part of this answer."
 
 
@@ -96,6 +99,13 @@ def reindexed(summary: str, *, others_within: float | None = None) -> str:
 
 def reindex_failed(reason: str) -> str:
     return one_line(f"Reindex failed; the previous index is still answering: {reason}")
+
+
+def build_failed(message: str) -> str:
+    """The /reindex reply when the build itself failed (``index.errors.BuildFailed``): the
+    engine's one line ("Index build failed: <why>. The previous index is still serving
+    (<how stale>)."), which already says that answers go on."""
+    return one_line(message)
 
 
 def nothing_changed(reason: str) -> str:

@@ -36,6 +36,7 @@ from support import BUNDLED_ARTICLE, BUNDLED_ARTICLES, ROOT  # noqa: E402
 from bot.client import QuoteBot  # noqa: E402
 from bot.engine_api import EngineAPI  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from index.builds import IndexStatus  # noqa: E402
 from index.encoding.base import Encoder  # noqa: E402
 from index.engine import Engine, EngineConfig, ReindexReport  # noqa: E402
 from index.errors import ArticleError, NotReady, UnknownArticle  # noqa: E402
@@ -132,13 +133,17 @@ class StubEngine:
     def reindexing(self) -> bool:
         return False
 
-    def start(self, *, allow_stale: bool = False) -> None:
+    @property
+    def status(self) -> IndexStatus:
+        return IndexStatus()  # current: nothing to say in /about
+
+    def start(self, *, allow_stale: bool = True) -> None:
         self._ready = True
 
     def refresh(self) -> bool:
         return False
 
-    def reindex(self) -> ReindexReport:
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
         return ReindexReport(articles=0, paragraphs=0, sentences=0, seconds=0.0)
 
     def info(self) -> IndexInfo:
@@ -226,7 +231,7 @@ class ScriptedEngine(StubEngine):
         self.outcome = outcome
         self.calls: list[tuple[str, ...]] = []
 
-    def reindex(self) -> ReindexReport:
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
         self.calls.append(("reindex",))
         return self.outcome()
 
@@ -270,14 +275,18 @@ class EngineProxy:
     def reindexing(self) -> bool:
         return self.inner.reindexing
 
-    def start(self, *, allow_stale: bool = False) -> None:
+    @property
+    def status(self) -> IndexStatus:
+        return self.inner.status
+
+    def start(self, *, allow_stale: bool = True) -> None:
         self.inner.start(allow_stale=allow_stale)
 
     def refresh(self) -> bool:
         return self.inner.refresh()
 
-    def reindex(self) -> ReindexReport:
-        return self.inner.reindex()
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
+        return self.inner.reindex(wait=wait)
 
     def info(self) -> IndexInfo:
         return self.inner.info()
@@ -325,9 +334,9 @@ class CountingEngine(EngineProxy):
         super().__init__(inner)
         self.reindex_calls = 0
 
-    def reindex(self) -> ReindexReport:
+    def reindex(self, *, wait: bool = False) -> ReindexReport:
         self.reindex_calls += 1
-        return self.inner.reindex()
+        return self.inner.reindex(wait=wait)
 
 
 class GatedEncoder:

@@ -41,6 +41,23 @@ def test_the_store_is_opened_once_and_closed_with_the_context(tmp_path: Path) ->
         store.totals()
 
 
+def test_a_damaged_store_is_recovered_when_opened(tmp_path: Path) -> None:
+    """open_store goes through bot/answer_store_recovery.py: a garbled FEEDBACK_DB is moved
+    aside and a new one opened, instead of stopping the bot."""
+    path = tmp_path / "f.sqlite3"
+    path.write_bytes(b"not an SQLite database" * 64)
+    ctx = BotContext.create(StubEngine(), bot_settings(feedback_db=path))
+    try:
+        ctx.open_store()
+        assert ctx.store is not None
+        assert ctx.store.path == str(path)
+        assert ctx.store.totals().questions == 0
+    finally:
+        ctx.close()
+    (aside,) = tmp_path.glob("f.sqlite3.damaged-*")
+    assert aside.read_bytes().startswith(b"not an SQLite database")
+
+
 def test_context_of_a_client() -> None:
     ctx = BotContext.create(StubEngine(), bot_settings())
     try:

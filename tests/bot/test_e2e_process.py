@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
 from pathlib import Path
 
 import pytest
 from botkit import ARTICLE_TEXT, build_world
-from emulator.botprocess import bot_run_env, start_bot_process
+from emulator.botprocess import bot_run_env, start_bot_process, stop_bot_process
 from emulator.fixtures import running_emulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
@@ -54,14 +52,7 @@ async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> No
                 assert "Sergey Lavrov" in field["name"]
                 assert field["value"].rsplit("\n", 1)[0][1:-1] in ARTICLE_TEXT
             finally:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGTERM)
-                try:
-                    code = await asyncio.wait_for(process.wait(), timeout=30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-                    raise
+                code = await stop_bot_process(process)
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert code == 0, log[-3000:]
     assert "bot stopped" in log

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from botkit import BUNDLED_ARTICLES, make_engine
 from emulator import DiscordEmulator
-from emulator.botprocess import bot_run_env, start_bot_process
+from emulator.botprocess import bot_run_env, start_bot_process, stop_bot_process
 from emulator.fixtures import running_emulator
 
 pytestmark = [
@@ -52,14 +51,7 @@ async def bot_process(
         try:
             yield process
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                code = await asyncio.wait_for(process.wait(), timeout=30)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-                raise
+            code = await stop_bot_process(process)
     log = await asyncio.to_thread(read_log, log_path)
     assert code == 0, log[-3000:]
     assert "Traceback" not in log, log[-3000:]

@@ -20,7 +20,7 @@ from index.models import Answer
 
 def test_the_protocol_lists_what_the_bot_uses() -> None:
     assert set(engine_api_members()) == {
-        *("config", "ready", "reindexing", "start", "refresh", "reindex", "info"),
+        *("config", "ready", "reindexing", "status", "start", "refresh", "reindex", "info"),
         *("ask", "ask_many", "articles", "article", "match_articles", "paragraph"),
         *("add_article", "remove_article", "speakers", "match_speakers", "quotes_by"),
     }

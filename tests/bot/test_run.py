@@ -120,3 +120,19 @@ def test_the_bot_refuses_to_start_on_an_unusable_feedback_db(
     err = capsys.readouterr().err
     assert err.startswith("error: FEEDBACK_DB ")
     assert "t" * 60 not in err
+
+
+def test_run_bot_recovers_a_damaged_feedback_db(
+    tmp_path: Path, restore_endpoints: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A garbled FEEDBACK_DB does not stop the start (bot/answer_store_recovery.py): it is
+    moved aside and the bot goes on to Discord (here out of reach, the only error)."""
+    path = tmp_path / "feedback.sqlite3"
+    path.write_bytes(b"not an SQLite database" * 64)
+    restore_endpoints.setenv("DISCORD_API_BASE", "http://127.0.0.1:9/api/v10")
+    restore_endpoints.setenv("DISCORD_GATEWAY_URL", "ws://127.0.0.1:9/gateway")
+    settings = bot_settings(discord_token=FAKE_TOKEN, feedback_db=path)
+    assert run_bot(settings, engine=StubEngine()) == 1
+    assert capsys.readouterr().err.startswith("error: cannot reach Discord")
+    (aside,) = tmp_path.glob("feedback.sqlite3.damaged-*")
+    assert aside.read_bytes().startswith(b"not an SQLite database")

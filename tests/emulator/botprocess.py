@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import IO
@@ -49,3 +50,20 @@ async def start_bot_process(
         stdout=log_file,
         stderr=log_file,
     )
+
+
+#: How long a bot process may take to stop after SIGTERM before it is killed.
+STOP_SECONDS = 30
+
+
+async def stop_bot_process(process: asyncio.subprocess.Process) -> int:
+    """SIGTERM (unless it already exited) and wait for the exit code; a process that does
+    not stop within ``STOP_SECONDS`` is killed and the ``TimeoutError`` raised."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(process.wait(), timeout=STOP_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise

@@ -10,7 +10,7 @@ import pytest
 
 from index import store
 from index.engine import Engine, EngineConfig
-from index.errors import ArticleError, CorpusError, NotReady, ReindexInProgress
+from index.errors import BuildFailed, CorpusError, NotReady, ReindexInProgress
 
 
 def make_engine(articles_dir: Path, index_dir: Path, encoder) -> Engine:
@@ -67,23 +67,33 @@ def test_failed_reindex_keeps_old_index(fake_engine, articles_dir):
     """A bad file makes reindex fail with its name; the old index keeps answering."""
     before = fake_engine.info()
     (articles_dir / "bad.txt").write_bytes(b"")
-    with pytest.raises(ArticleError, match=r"bad\.txt"):
+    with pytest.raises(BuildFailed, match=r"^Index build failed: bad article bad\.txt: ") as failed:
         fake_engine.reindex()
+    assert "The previous index is still serving" in failed.value.message
+    assert "1 article changed since: bad.txt (new)" in failed.value.message
+    assert fake_engine.status.stale
+    assert fake_engine.status.failure == failed.value.reason
     assert fake_engine.info() == before
     assert fake_engine.ask("Who confirmed the nuclear response?").answered
 
 
-def test_cli_start_refuses_bad_corpus_but_bot_serves_last_good(
-    articles_dir, tmp_path, fake_encoder
-):
-    """Without allow_stale a bad file is an error; with it the last good index serves."""
+def test_start_serves_last_good_unless_told_not_to(articles_dir, tmp_path, fake_encoder, caplog):
+    """A rebuild that fails at start serves the last good build and says so once (WARNING);
+    ``allow_stale=False`` raises instead."""
     make_engine(articles_dir, tmp_path / "i", fake_encoder).start()
     (articles_dir / "bad.md").write_bytes(b"\x00binary")
-    with pytest.raises(ArticleError):
-        make_engine(articles_dir, tmp_path / "i", fake_encoder).start()
+    with pytest.raises(BuildFailed, match=r"bad\.md"):
+        make_engine(articles_dir, tmp_path / "i", fake_encoder).start(allow_stale=False)
     engine = make_engine(articles_dir, tmp_path / "i", fake_encoder)
-    engine.start(allow_stale=True)
+    with caplog.at_level(logging.INFO, logger="index"):
+        engine.start()
     assert engine.ask("Who confirmed the nuclear response?").answered
+    failed = [r for r in caplog.records if r.levelno >= logging.WARNING and "failed" in r.message]
+    assert len(failed) == 1, caplog.text
+    assert failed[0].getMessage().startswith("Index build failed: bad article bad.md: ")
+    assert "1 article changed since: bad.md (new)" in failed[0].getMessage()
+    assert engine.status.stale
+    assert "bad.md (new)" in (engine.status.note() or "")
 
 
 def test_missing_articles_dir(tmp_path, fake_encoder):

@@ -15,6 +15,7 @@ from index.catalog import ArticleTable
 from index.engine import Engine, EngineConfig
 from index.errors import (
     ArticleError,
+    BuildFailed,
     CorpusError,
     NotReady,
     ReindexInProgress,
@@ -282,7 +283,7 @@ def test_failed_rebuild_after_write_restores_the_folder(two, two_dir, monkeypatc
         raise store.IndexWriteError("cannot save the new index in INDEX_DIR (disk full)")
 
     monkeypatch.setattr(store, "save", full_disk)
-    with pytest.raises(store.IndexWriteError):
+    with pytest.raises(BuildFailed, match=r"disk full\). The previous index is still serving"):
         two.add_article("bridge.txt", BRIDGE.replace(b"Friday", b"Monday"))
     assert snapshot(two_dir) == before
     assert two.info() == info
@@ -293,8 +294,9 @@ def test_another_bad_file_fails_the_upload_and_names_it(two, two_dir):
     """A broken article already in the folder fails the rebuild; the upload is undone."""
     (two_dir / "broken.txt").write_bytes(b"\x00\x00")
     before = snapshot(two_dir)
-    with pytest.raises(ArticleError, match=r"broken\.txt"):
+    with pytest.raises(BuildFailed, match=r"bad article broken\.txt") as failed:
         two.add_article("bridge.txt", BRIDGE)
+    assert "bridge.txt" not in str(failed.value)  # said after the upload was undone
     assert snapshot(two_dir) == before
 
 
@@ -361,7 +363,7 @@ def test_failed_rebuild_after_remove_restores_the_file(two, two_dir, monkeypatch
         raise store.IndexWriteError("cannot save the new index in INDEX_DIR (disk full)")
 
     monkeypatch.setattr(store, "save", full_disk)
-    with pytest.raises(store.IndexWriteError):
+    with pytest.raises(BuildFailed, match="no article has changed since"):
         two.remove_article(FIRE)
     assert snapshot(two_dir) == before
     assert two.info() == info

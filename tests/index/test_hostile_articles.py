@@ -22,7 +22,7 @@ from support import FakeEncoder
 from index import ingest, sentences, store
 from index.attribution import Attributor
 from index.engine import Engine, EngineConfig
-from index.errors import ArticleError
+from index.errors import ArticleError, BuildFailed
 from index.ingest import ATTRIBUTION_WINDOW, parse_article
 
 NAME = "hostile.txt"
@@ -226,9 +226,12 @@ def test_rebuild_with_a_hostile_file_is_all_or_nothing(corpus, kind: str) -> Non
         error: ArticleError | None = None
         try:
             engine.reindex()
-        except ArticleError as exc:
-            error = exc
+        except BuildFailed as exc:
+            failure = exc
+            error = exc.__cause__  # type: ignore[assignment]
         if error is not None:
+            assert failure.kind == "bad-article", failure.message
+            assert isinstance(error, ArticleError)
             assert error.path == path.name
             assert index_state(index_dir) == before  # nothing written, nothing half-written
             assert engine.info() == live

@@ -118,7 +118,7 @@ def test_failed_save_keeps_the_current_build(built, fake_encoder, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store.VectorIndex, "save", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match="no space left on device"):
         store.save(index, index_dir)
     assert store.current_build(index_dir) == before
     assert not list(index_dir.glob(".build-*"))

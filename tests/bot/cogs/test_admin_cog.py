@@ -17,7 +17,7 @@ from bot.answer_store import AnswerStore
 from bot.cogs.admin import AdminCog, NotAdmin, is_admin
 from bot.context import BotContext
 from index.engine import ReindexReport
-from index.errors import ArticleError, CorpusError, ReindexInProgress
+from index.errors import ArticleError, BuildFailed, CorpusError, ReindexInProgress
 
 ADMIN = discord.Permissions(administrator=True)
 MEMBER = discord.Permissions(send_messages=True, manage_messages=True)
@@ -108,6 +108,29 @@ async def test_reindex_replies(admin, outcome, settings: dict[str, Any], reply: 
     assert interaction.sent[0] == ("defer", None, {"thinking": True, "ephemeral": True})
     assert interaction.replies() == [reply]
     assert interaction.sent[-1][2]["ephemeral"] is True
+    assert engine.calls == [("reindex",)]
+
+
+async def test_a_failed_build_replies_with_the_engines_one_line(
+    admin, caplog: pytest.LogCaptureFixture
+) -> None:
+    """BuildFailed already says why and that the previous index serves: passed on as one
+    line (not wrapped in "Reindex failed; ..."), and logged once as a WARNING."""
+    line = (
+        "Index build failed: no space left on device in INDEX_DIR (the build needs about "
+        "12 MB; 4 MB free). The previous index is still serving (built today; no article has "
+        "changed since)."
+    )
+    failure = BuildFailed(line.replace(". The", ".\nThe"), reason="no space", kind="space",
+                          serving=True)  # fmt: skip
+    cog, engine = admin(failing(failure))
+    interaction = FakeInteraction(None, command="reindex")
+    with caplog.at_level(logging.WARNING, logger="bot.cogs.admin"):
+        await cog.reindex.callback(cog, interaction)
+    assert interaction.replies() == [line]
+    assert [(r.levelno, r.getMessage().split(": ", 1)[0]) for r in caplog.records] == [
+        (logging.WARNING, "/reindex")
+    ]
     assert engine.calls == [("reindex",)]
 
 

@@ -151,8 +151,9 @@ async def test_failed_reindex_keeps_serving_and_reports_one_line(
         reply = await result.reply(timeout=30)
         assert result.ephemeral
         assert "\n" not in reply.content
-        assert reply.content.startswith("Reindex failed; the previous index is still answering:")
-        assert "broken.txt" in reply.content
+        assert reply.content.startswith("Index build failed: bad article broken.txt: ")
+        assert "The previous index is still serving (built " in reply.content
+        assert "1 article changed since: broken.txt (new)" in reply.content
 
         (articles_dir / "broken.txt").unlink()
         (articles_dir / "empty.txt").write_text("", encoding="utf-8")

@@ -11,6 +11,7 @@ from botkit import ARTICLE, FakeInteraction, StubEngine, bot_settings
 
 from bot.cogs.info import InfoCog
 from bot.context import BotContext
+from index.builds import IndexStatus
 from index.models import ArticleSummary, IndexInfo
 
 
@@ -41,11 +42,25 @@ async def test_about_shows_the_engines_articles_and_top_k(ctx: BotContext) -> No
     embed = sent["embed"]
     assert "up to 3 per answer" in embed.description
     assert embed.fields[0].value == "• A (`a.txt`) · 3 paragraphs, 9 sentences"
+    assert "⚠️" not in embed.fields[-1].value  # the index is current
 
 
-@pytest.mark.parametrize(("name", "shown"), [("Quotes", "@Quotes"), (None, "@bot")])
-async def test_help_names_the_bot(ctx: BotContext, name: str | None, shown: str) -> None:
-    cog = InfoCog(bot(name), ctx)
-    interaction = FakeInteraction(None)
-    await cog.help_.callback(cog, interaction)
-    assert f"`{shown} who closed the embassy?`" in interaction.sent[0][2]["embed"].description
+class FailedRebuildEngine(OneArticleEngine):
+    @property
+    def status(self) -> IndexStatus:
+        return IndexStatus(build="b1", failure="no space left on device in INDEX_DIR")
+
+
+async def test_about_says_when_the_last_rebuild_failed() -> None:
+    ctx = BotContext.create(FailedRebuildEngine(), bot_settings())
+    try:
+        cog = InfoCog(bot(), ctx)
+        interaction = FakeInteraction(None)
+        await cog.about.callback(cog, interaction)
+    finally:
+        ctx.close()
+    built = interaction.sent[0][2]["embed"].fields[-1].value
+    note = FailedRebuildEngine().status.note()
+    assert note is not None
+    assert note.startswith("The last rebuild failed (no space left on device in INDEX_DIR)")
+    assert built.endswith(f"\n⚠️ {note}")

@@ -120,6 +120,15 @@ def test_about_lists_articles_counts_model_and_time() -> None:
     assert "reindex is running" in fields["Built"]
 
 
+def test_about_shows_the_engines_notice_under_built() -> None:
+    """A stale index or a failed rebuild (``Engine.status.note()``) is said under Built."""
+    articles = [ArticleSummary("fire.md", "Wildfire", 10, 40)]
+    note = "The index is stale: the last rebuild failed (no space left on device)."
+    card = within_limits(about_card(INFO, articles, top_k=3, notice=note))
+    assert card.fields[-1].value.endswith(f"\n⚠️ {note}")
+    assert "⚠️" not in within_limits(about_card(INFO, articles, top_k=3)).fields[-1].value
+
+
 def test_about_with_many_long_titles_and_no_build_time_fits() -> None:
     articles = [ArticleSummary(f"{n}.txt", "T" * 200, 1, 1) for n in range(100)]
     info = IndexInfo(tuple((a.id, a.title) for a in articles), 1, 1, "m", 1, "not a date", 1.0)
