@@ -96,17 +96,23 @@ class SourceMatch:
 
 
 def close(a: str, b: str) -> bool:
-    """Same word, or one edit apart when both are long (a misspelt name)."""
+    """Same word, or one edit apart in a long word (a misspelt name): a letter left out or
+    added from five letters on ("brant" ~ "brandt"), one changed from six ("mayor" and
+    "major" stay apart)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1:
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
         return False
+    if len(a) == len(b):
+        if len(a) < 6:
+            return False
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     if len(a) > len(b):
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1 :] or (len(a) == len(b) and a[i + 1 :] == b[i + 1 :])
+    return a[i:] == b[i + 1 :]
 
 
 def _vocabulary_of(text: str) -> set[str]:
