@@ -1,15 +1,20 @@
-"""Hybrid retrieval: closest paragraphs, then the sentences in them that answer best.
+"""Retrieval and answering: the closest sentences, read through the article's structure,
+then graded.
 
-Each candidate sentence gets a score from four signals:
+Candidates are the dense and BM25 neighbours of the question among sentences, and every
+sentence of its dense top paragraphs. Each is ranked by three features (``FEATURES``):
+dense similarity to the sentence (with its speaker), to its paragraph, and the
+rarity-weighted share of the question's words the sentence and its speaker hold. The
+weights were set by ``bench/tune.py`` on dev questions; features that ended with weight 0
+(BM25 as a feature, paragraph coverage, answer type) were removed, not computed.
 
-- dense similarity of the question to the sentence (with its speaker),
-- dense similarity to the whole paragraph (context),
-- BM25 of the question against the sentence and its paragraph (names, numbers, places),
-- coverage: the share of the question's content words, weighted by rarity, that the
-  sentence, its paragraph or its attribution contain.
-
-The engine abstains (``answered: false``) when the best evidence is weak, rather than
-quote something unrelated. Thresholds are set on the dev questions in ``bench/dev``.
+Before ranking, the question is read (``index/question.py``): questions about the article
+get its lead and key statements; a speaker question is ranked among that source's
+sentences, or hedged with a note when the article never quotes it
+(``index/sources.py``); names and numbers the articles lack rule out confidence. The
+best candidate's signals are then graded by the fitted models of ``index/confidence.py``:
+``high`` (quoted as the answer), ``low`` (the closest passages, said to be such) or
+``none`` (nothing quoted).
 """
 
 from __future__ import annotations
@@ -42,13 +47,9 @@ _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
 
 
 FEATURES = (
-    "dense_sentence",  # cosine of question and sentence
+    "dense_sentence",  # cosine of question and sentence (with its speaker)
     "dense_paragraph",  # cosine of question and the sentence's paragraph
-    "bm25_sentence",  # BM25 of the sentence (with its speaker), over the corpus maximum
-    "bm25_paragraph",  # BM25 of the paragraph, over the corpus maximum
     "coverage_sentence",  # rarity-weighted share of question words in sentence + speaker
-    "coverage_paragraph",  # the same for the whole paragraph
-    "answer_type",  # who / when / where / how many questions meet a sentence that has one
 )
 
 
@@ -59,16 +60,13 @@ class RetrievalConfig:
     top_k: int = 3
     paragraph_candidates: int = 8
     sentence_candidates: int = 40
-    weights: tuple[float, ...] = (0.4, 0.4, 0.0, 0.0, 0.2, 0.0, 0.0)
-    min_score: float = 0.329  # abstain below this best score
-    min_dense: float = 0.20  # and below this best dense similarity, whatever else
+    weights: tuple[float, ...] = (0.4, 0.4, 0.2)
     relative_cutoff: float = 0.85  # further quotes must score this share of the best
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A scored sentence. In ``Retriever.candidates`` the features whose weight is zero
-    are not computed (they are 0.0): ``Retriever.features`` gives them all."""
+    """A scored sentence: its ranking features (``FEATURES`` order) and their weighted sum."""
 
     ref: SentenceRef
     features: tuple[float, ...]
@@ -182,71 +180,35 @@ class Retriever:
         return sorted(rows)
 
     def features(
-        self,
-        text: str,
-        vector: np.ndarray,
-        *,
-        only_weighted: bool = False,
-        rows: Sequence[int] | None = None,
+        self, text: str, vector: np.ndarray, *, rows: Sequence[int] | None = None
     ) -> tuple[list[int], np.ndarray]:
         """Candidate rows and their feature matrix (columns in ``FEATURES`` order).
 
-        With ``only_weighted``, columns whose weight is zero are left at 0.0 instead of
-        computed (the ranking is the same: they add nothing to a score). The paragraph
-        BM25 and the answer types then cost nothing, which matters on large corpora.
         ``rows``: score these sentence rows instead of the retrieved candidates."""
         index = self.index
         if not index.sentence_refs:
             return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
-        weights_of = dict(zip(FEATURES, self.config.weights, strict=True))
-
-        def wanted(feature: str) -> bool:
-            return not only_weighted or weights_of[feature] != 0 or feature == "dense_sentence"
-
         tokens = tokenize(text)
-        lex_s = index.sentence_lexical.scores(tokens)
-        rows = self.candidate_rows(tokens, vector, lex_s) if rows is None else sorted(rows)
+        lexical = index.sentence_lexical.scores(tokens)
+        rows = self.candidate_rows(tokens, vector, lexical) if rows is None else sorted(rows)
         p_rows = [index.sentence_paragraph_row[r] for r in rows]
         query = vector[0]
-        zeros = np.zeros(len(rows), dtype=np.float32)
         dense_s = index.sentence_vectors.rows(rows) @ query
-        dense_p = (
-            index.paragraph_vectors.rows(p_rows) @ query if wanted("dense_paragraph") else zeros
-        )
-        bm25_s = zeros
-        if wanted("bm25_sentence") and lex_s.size and lex_s.max() > 0:
-            bm25_s = lex_s[rows] / lex_s.max()
-        bm25_p = zeros
-        if wanted("bm25_paragraph"):
-            lex_p = index.paragraph_lexical.scores(tokens)
-            if lex_p.size and lex_p.max() > 0:
-                bm25_p = lex_p[p_rows] / lex_p.max()
+        dense_p = index.paragraph_vectors.rows(p_rows) @ query
         weights = {t: index.sentence_lexical.idf(t) for t in set(tokens)}
         total = sum(weights.values()) or 1.0
-        cov_s = zeros
-        if wanted("coverage_sentence"):
-            cov_s = [
-                sum(w for t, w in weights.items() if t in index.sentence_tokens[r]) / total
-                for r in rows
-            ]
-        cov_p = zeros
-        if wanted("coverage_paragraph"):
-            cov_p = [
-                sum(w for t, w in weights.items() if t in index.paragraph_tokens[p]) / total
-                for p in p_rows
-            ]
-        atype = zeros
-        if wanted("answer_type"):
-            kind = question_type(text)
-            atype = [float(kind is not None and kind in index.sentence_types[r]) for r in rows]
-        matrix = np.column_stack([dense_s, dense_p, bm25_s, bm25_p, cov_s, cov_p, atype])
+        coverage = [
+            sum(w for t, w in weights.items() if t in index.sentence_tokens[r]) / total
+            for r in rows
+        ]
+        matrix = np.column_stack([dense_s, dense_p, coverage])
         return rows, matrix.astype(np.float32)
 
     def candidates(
         self, text: str, vector: np.ndarray, rows: Sequence[int] | None = None
     ) -> list[Candidate]:
         """Candidates (or the given ``rows``), best score first."""
-        rows, matrix = self.features(text, vector, only_weighted=True, rows=rows)
+        rows, matrix = self.features(text, vector, rows=rows)
         scores = matrix @ np.asarray(self.config.weights, dtype=np.float32)
         order = np.argsort(-scores, kind="stable")
         return [

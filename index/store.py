@@ -15,9 +15,10 @@ build share one copy of the vectors and BM25 arrays.
 Builds are incremental: a new build reuses the previous build's vector of every text
 (paragraph or sentence) it already embedded with the same model, and its parse of every
 article whose bytes and parser are unchanged (``index/incremental.py``), so changing one
-article of a thousand re-embeds that article only. The BM25 tables are saved with the
-build, and the per-row tables only the ranker's candidates need (token sets, answer
-types) are computed on first use, so loading a large index does not re-tokenize it.
+article of a thousand re-embeds that article only. The sentences' BM25 table is saved
+with the build (paragraphs have none: no ranking feature reads one), and the per-row
+tables only the ranker's candidates need (token sets, answer types) are computed on
+first use, so loading a large index does not re-tokenize it.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ CORPUS = "corpus.json"
 SENTENCES = "sentences.faiss"
 PARAGRAPHS = "paragraphs.faiss"
 SENTENCE_BM25 = "sentences.bm25"  # folders
-PARAGRAPH_BM25 = "paragraphs.bm25"
 T = TypeVar("T")
 
 
@@ -189,9 +189,8 @@ class SearchIndex:
     #: The build folder's name in INDEX_DIR once saved or loaded ("" before): lets a
     #: process tell whether ``CURRENT`` names another build (published by another process).
     build: str = ""
-    # BM25 tables: built here when not given (a fresh build), loaded with a saved one
+    # the sentences' BM25 table: built here when not given (a fresh build), else loaded
     sentence_lexical: LexicalIndex = None  # type: ignore[assignment]
-    paragraph_lexical: LexicalIndex = None  # type: ignore[assignment]
     embedding: EmbeddingStats = field(default_factory=EmbeddingStats)
     parser: str = ""  # parser_version.parser_fingerprint() of the code that parsed the articles
     # derived tables, rebuilt in memory on load; the per-row ones lazily
@@ -204,8 +203,6 @@ class SearchIndex:
     def __post_init__(self) -> None:
         if self.sentence_lexical is None:
             self.sentence_lexical = LexicalIndex([self._sentence_doc(r) for r in self._s_rows])
-        if self.paragraph_lexical is None:
-            self.paragraph_lexical = LexicalIndex([self._paragraph_doc(r) for r in self._p_rows])
         rows = {(ref.article, ref.paragraph): row for row, ref in enumerate(self.paragraph_refs)}
         self.sentence_paragraph_row = [rows[(r.article, r.paragraph)] for r in self.sentence_refs]
         self.paragraph_sentences = [[] for _ in self.paragraph_refs]
@@ -224,10 +221,6 @@ class SearchIndex:
     @property
     def _s_rows(self) -> range:
         return range(len(self.sentence_refs))
-
-    @property
-    def _p_rows(self) -> range:
-        return range(len(self.paragraph_refs))
 
     def _sentence_doc(self, row: int) -> str:
         return sentence_document(self.sentence(self.sentence_refs[row]))
@@ -429,9 +422,9 @@ def save(index: SearchIndex, index_dir: Path) -> Path:
         ) from exc
 
 
-#: Files a build writes, about (corpus, manifest, two vector files, two BM25 folders of
-#: six files each): for the inode check and the per-file block slack of the estimate.
-_BUILD_FILES = 16
+#: Files a build writes, about (corpus, manifest, two vector files, the BM25 folder of
+#: six files): for the inode check and the per-file block slack of the estimate.
+_BUILD_FILES = 10
 _BLOCK = 4096
 
 
@@ -442,7 +435,7 @@ def estimate_bytes(index: SearchIndex, corpus_bytes: int) -> int:
     size (docs/reliability.md), so the free-space check fails early rather than mid-write.
     """
     vectors = index.sentence_vectors.stored_bytes() + index.paragraph_vectors.stored_bytes()
-    lexical = index.sentence_lexical.stored_bytes() + index.paragraph_lexical.stored_bytes()
+    lexical = index.sentence_lexical.stored_bytes()
     manifest = 1024 + 160 * len(index.articles) + 160 * _BUILD_FILES
     total = vectors + lexical + corpus_bytes + manifest
     return int(total * 1.02) + _BUILD_FILES * _BLOCK
@@ -520,7 +513,6 @@ def _save(index: SearchIndex, index_dir: Path, corpus: bytes) -> Path:
         index.sentence_vectors.save(tmp / SENTENCES)
         index.paragraph_vectors.save(tmp / PARAGRAPHS)
         index.sentence_lexical.save(tmp / SENTENCE_BM25)
-        index.paragraph_lexical.save(tmp / PARAGRAPH_BM25)
         files = sorted(path for path in tmp.rglob("*") if path.is_file())
         manifest = {
             "format": FORMAT_VERSION,
@@ -676,7 +668,7 @@ def read_manifest(build_dir: Path) -> dict[str, Any]:
 
 
 _REQUIRED = (CORPUS, SENTENCES, PARAGRAPHS)
-_REQUIRED_FOLDERS = (SENTENCE_BM25, PARAGRAPH_BM25)
+_REQUIRED_FOLDERS = (SENTENCE_BM25,)
 
 
 def verify_files(build_dir: Path, manifest: dict[str, Any]) -> None:
@@ -733,10 +725,9 @@ def load(
         raise IndexCorrupt(f"{CORPUS} is malformed: {exc}") from exc
     try:
         sentence_lexical = LexicalIndex.load(build_dir / SENTENCE_BM25, mmap=mmap)
-        paragraph_lexical = LexicalIndex.load(build_dir / PARAGRAPH_BM25, mmap=mmap)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise IndexCorrupt(f"the BM25 tables are malformed: {exc}") from exc
-    if len(sentence_lexical) != len(sentence_refs) or len(paragraph_lexical) != len(paragraph_refs):
+    if len(sentence_lexical) != len(sentence_refs):
         raise IndexCorrupt("the BM25 tables do not match the corpus")
     dimension = int(manifest["dimension"])
     return SearchIndex(
@@ -754,7 +745,6 @@ def load(
         build_seconds=float(manifest.get("build_seconds", 0.0)),
         build=build_dir.name,
         sentence_lexical=sentence_lexical,
-        paragraph_lexical=paragraph_lexical,
         parser=str(manifest.get("parser", "")),
     )
 

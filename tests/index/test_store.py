@@ -54,7 +54,7 @@ def test_manifest_contents(built):
     assert manifest["built_at"]
     assert {store.CORPUS, store.SENTENCES, store.PARAGRAPHS} <= set(manifest["files"])
     folders = {name.split("/")[0] for name in manifest["files"] if "/" in name}
-    assert folders == {store.SENTENCE_BM25, store.PARAGRAPH_BM25}
+    assert folders == {store.SENTENCE_BM25}
     build_dir = store.current_build(index_dir)
     on_disk = {p.relative_to(build_dir).as_posix() for p in build_dir.rglob("*") if p.is_file()}
     assert on_disk - {store.MANIFEST} == set(manifest["files"])
@@ -79,7 +79,7 @@ def test_only_body_sentences_are_indexed(built):
         (lambda d: (d / store.MANIFEST).write_text("{not json"), "unreadable"),
         (lambda d: (d / store.MANIFEST).unlink(), "missing"),
         (lambda d: next((d / store.SENTENCE_BM25).glob("*.npy")).unlink(), "missing"),
-        (lambda d: next((d / store.PARAGRAPH_BM25).glob("*.json")).write_text("{}"), "damaged"),
+        (lambda d: next((d / store.SENTENCE_BM25).glob("*.json")).write_text("{}"), "damaged"),
     ],
     ids=["truncated", "garbled", "deleted", "bad-manifest", "no-manifest", "bm25-gone", "bm25"],
 )
