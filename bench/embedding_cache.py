@@ -41,7 +41,7 @@ class CachedEncoder:
     def __init__(self, encoder, cache_root: Path = CACHE_ROOT) -> None:
         self._encoder = encoder
         self.name = encoder.name
-        self.fingerprint = getattr(encoder, "fingerprint", encoder.name)
+        self.fingerprint = encoder.fingerprint
         self.dimension = encoder.dimension
         self.directory = cache_root / re.sub(r"[^\w.@-]+", "_", self.fingerprint)
         self.directory.mkdir(parents=True, exist_ok=True)

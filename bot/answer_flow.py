@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 import time
 from typing import Protocol
@@ -62,6 +63,16 @@ class Asker(Protocol):
         ...
 
 
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+_CUSTOM_EMOJI = re.compile(r"<a?:\w+:\d+>")
+
+
+def without_discord_markup(question: str) -> str:
+    """The question without Discord's mention and custom-emoji syntax (``<@123>``,
+    ``@everyone``, ``<:name:123>``): what the engine is asked."""
+    return _CUSTOM_EMOJI.sub(" ", _MENTION.sub(" ", question))
+
+
 async def answer_question(
     ctx: BotContext, asker: Asker, question: str, article: str | None = None
 ) -> Answer | None:
@@ -71,6 +82,7 @@ async def answer_question(
     Domain errors (``EngineError``, ``Busy``) go to :meth:`Asker.refuse`; anything else
     (a failed send, a bug) propagates to the caller's error handling.
     """
+    question = without_discord_markup(question)
     try:
         with ctx.gate.admit(asker.user_id):
             if await asker.local_reply(question):

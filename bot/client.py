@@ -42,7 +42,14 @@ from bot.context import BotContext
 from bot.engine_api import EngineAPI
 from bot.limits import Limits
 from bot.ratelimit import Busy
-from bot.render.wording import BAD_VALUE, COMMAND_CHANGED, NOT_HERE, SHUTTING_DOWN, UNEXPECTED
+from bot.render.wording import (
+    BAD_VALUE,
+    COMMAND_CHANGED,
+    NOT_HERE,
+    SHUTTING_DOWN,
+    UNEXPECTED,
+    refusal,
+)
 from bot.replies import NO_MENTIONS, respond
 from bot.settings import Settings
 from index.errors import EngineError
@@ -248,7 +255,7 @@ class QuoteBot(commands.AutoShardedBot):
             )
             return  # nothing can be sent to that interaction any more
         if isinstance(original, EngineError | Busy):
-            message = original.message
+            message = refusal(original)
             log.info("/%s by %s: %s", name, interaction.user.id, message)
         elif isinstance(error, NotAdmin):
             message = str(error)

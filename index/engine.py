@@ -180,7 +180,7 @@ class Engine:
         except CorpusError:
             if not allow_stale or not (self.config.index_dir / store.CURRENT).exists():
                 raise  # nothing to fall back on: fail before loading the model
-        model = store.fingerprint(self.encoder)
+        model = self.encoder.fingerprint
         try:
             index = store.load(self.config.index_dir, model=model, articles=self._checksums())
             log.info(
@@ -298,7 +298,7 @@ class Engine:
         try:
             index = store.load(
                 self.config.index_dir,
-                model=store.fingerprint(self.encoder),
+                model=self.encoder.fingerprint,
                 articles=self._checksums(),
             )
         except EngineError as exc:
@@ -360,7 +360,7 @@ class Engine:
             except IndexCorrupt:
                 return None
             encoder = self._encoder
-            if encoder is not None and manifest.get("model") != store.fingerprint(encoder):
+            if encoder is not None and manifest.get("model") != encoder.fingerprint:
                 return None
             articles = manifest.get("articles")
             built = (
@@ -379,7 +379,7 @@ class Engine:
         retriever = self._retriever
         if retriever is not None:
             return retriever.index
-        return store.load_previous(self.config.index_dir, store.fingerprint(self.encoder))
+        return store.load_previous(self.config.index_dir, self.encoder.fingerprint)
 
     @property
     def reindexing(self) -> bool:
@@ -405,7 +405,7 @@ class Engine:
                 self._refresh_problem = None
                 return False
             encoder = self.encoder
-            model = getattr(encoder, "fingerprint", encoder.name)
+            model = encoder.fingerprint
             index = store.load(self.config.index_dir, model=model, articles=None)
         except Exception as exc:  # never let a bad build stop the live index
             problem = f"{type(exc).__name__}: {exc}"

@@ -63,7 +63,7 @@ class UnknownArticle(EngineError):
         else:
             shown = " ".join(text.split())
             shown = shown if len(shown) <= 80 else shown[:79] + "…"
-            super().__init__(f"{self.PREFIX} '{shown}'; see /about for the list.")
+            super().__init__(f"{self.PREFIX} '{shown}'.")
         self.article = article
 
 

@@ -20,7 +20,6 @@ best candidate's signals are then graded by the fitted models of ``index/confide
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,8 +40,6 @@ from index.store import SearchIndex, SentenceRef
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 300
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
-_CUSTOM_EMOJI = re.compile(r"<a?:\w+:\d+>")
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
 
 
@@ -91,10 +88,8 @@ class Prepared:
 
 
 def clean_question(question: str) -> str:
-    """Normalise a question: NFKC, no mentions, no invisible characters, single spaces."""
+    """Normalise a question: NFKC, no invisible characters or markdown marks, single spaces."""
     text = unicodedata.normalize("NFKC", question)
-    text = _MENTION.sub(" ", text)
-    text = _CUSTOM_EMOJI.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch) not in _INVISIBLE else " " for ch in text)
     text = text.replace("`", " ").replace("*", " ").replace("_", " ").replace("~", " ")
     return " ".join(text.split())

@@ -247,11 +247,6 @@ class SearchIndex:
         )
 
 
-def fingerprint(encoder: Encoder) -> str:
-    """The model identity recorded in the manifest (vectors of another are never reused)."""
-    return getattr(encoder, "fingerprint", encoder.name)
-
-
 def build(
     articles: list[Article], encoder: Encoder, previous: SearchIndex | None = None
 ) -> SearchIndex:
@@ -302,7 +297,7 @@ def build(
         paragraph_refs=paragraph_refs,
         sentence_vectors=sentence_vectors,
         paragraph_vectors=paragraph_vectors,
-        model=fingerprint(encoder),
+        model=encoder.fingerprint,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=0.0,
         embedding=stats,
@@ -320,7 +315,7 @@ def _embed(
     Texts the previous build (same model) holds take its stored vectors; each other
     distinct text is embedded once (a paragraph of one sentence is one text)."""
     known: dict[str, tuple[int, int]] = {}  # text -> (table, row); 0 paragraphs, 1 sentences
-    if previous is not None and previous.model == fingerprint(encoder):
+    if previous is not None and previous.model == encoder.fingerprint:
         for row in previous._s_rows:
             known.setdefault(previous.sentence(previous.sentence_refs[row]).text, (1, row))
         for row, ref in enumerate(previous.paragraph_refs):

@@ -92,7 +92,7 @@ def _install(faults: set[str]) -> None:
             def __init__(self, inner: Any) -> None:
                 self.inner = inner
                 self.name, self.dimension = inner.name, inner.dimension
-                self.fingerprint = store.fingerprint(inner)
+                self.fingerprint = inner.fingerprint
 
             def encode(self, texts: list[str]) -> Any:
                 if texts:

@@ -27,6 +27,7 @@ from bot.render.wording import (
     download_failed,
     not_admin,
     nothing_changed,
+    refusal,
     reindex_failed,
     reindexed,
     removed,
@@ -188,7 +189,7 @@ class AdminCog(QuoteCog):
         message = await change_index(
             lambda: self.ctx.engine.remove_article(article),
             lambda r: removed(article, r.articles, r.paragraphs, r.sentences),
-            lambda error: nothing_changed(error.message),
+            lambda error: nothing_changed(refusal(error)),
         )
         await respond(interaction, message)
 

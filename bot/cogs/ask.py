@@ -31,7 +31,7 @@ from bot.context import BotContext
 from bot.limits import ARTICLE_OPTION_CHARS
 from bot.ratelimit import Busy, RateLimited
 from bot.render.answer import answer_card, answer_messages
-from bot.render.wording import NO_TEXT, SHUTTING_DOWN, UNEXPECTED, help_text
+from bot.render.wording import NO_TEXT, SHUTTING_DOWN, UNEXPECTED, help_text, refusal
 from bot.replies import NO_MENTIONS, can, respond, send_reply, send_text, to_embed
 from index.errors import EngineError
 from index.models import Answer
@@ -99,7 +99,7 @@ class InteractionAsker:
         if not self.noted:
             raise error  # the tree's error handler sends it (replacing "thinking…")
         await self.interaction.edit_original_response(
-            content=error.message, allowed_mentions=NO_MENTIONS
+            content=refusal(error), allowed_mentions=NO_MENTIONS
         )
 
     async def reply(self, answer: Answer, answer_id: str | None) -> None:
@@ -146,7 +146,7 @@ class MessageAsker:
             log.debug("%s from %s: rate limited again", self.where, self.user_id)
             return
         log.info("%s from %s: %s", self.where, self.user_id, error)
-        await send_text(self.message, [error.message])
+        await send_text(self.message, [refusal(error)])
 
     async def reply(self, answer: Answer, answer_id: str | None) -> None:
         view = view_for(answer_id, answer)

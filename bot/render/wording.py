@@ -2,7 +2,7 @@
 
 Refusals, notes, reports and help live here, so wording changes in one file and the tests
 can compare against the same constants. Messages the engine raises (``index.errors``)
-arrive with their own text and are passed on unchanged.
+arrive with their own text, free of Discord wording; ``refusal`` adds the Discord part.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import math
 
 from bot.limits import MESSAGE_LIMIT
 from bot.render.format import escape_markdown, one_line, truncate
+from index.errors import UnknownArticle
 
 # ---------------------------------------------------------------- answers
 NO_ANSWER = (
@@ -27,6 +28,15 @@ NO_TEXT = (
     "That message has no text to ask about: I use the message's text as the question "
     "(attachments, embeds and stickers are not read)."
 )
+
+
+def refusal(error: Exception) -> str:
+    """What the bot replies for a domain error (an engine error or ``Busy``): its reason,
+    and where to look next in Discord ("No article called 'x'. See /about for the list.")."""
+    message = getattr(error, "message", str(error))
+    if isinstance(error, UnknownArticle):
+        return f"{message} See /about for the list."
+    return message
 
 
 def queued_note(seconds: float) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botkit import QUOTE, OneQuoteEngine, bot_settings
 
-from bot.answer_flow import answer_question
+from bot.answer_flow import answer_question, without_discord_markup
 from bot.answer_store import AnswerStore
 from bot.context import BotContext
 from bot.limits import Limits
@@ -161,3 +161,16 @@ async def test_without_a_store_answers_are_counted_but_not_saved() -> None:
         assert context.live_stats.answered == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "asked"),
+    [
+        ("<@123> what did Lavrov say?", "  what did Lavrov say?"),
+        ("@everyone @here who? <#55>", "    who?  "),
+        ("<:wave:987> hi <a:spin:12>", "  hi  "),
+        ("what is 2 < 3 @ noon", "what is 2 < 3 @ noon"),
+    ],
+)
+def test_discord_markup_is_removed_before_the_engine_reads_it(raw: str, asked: str) -> None:
+    assert without_discord_markup(raw) == asked

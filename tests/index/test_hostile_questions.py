@@ -85,14 +85,15 @@ def test_any_question_gets_a_clear_result(engine: Engine, articles, question: st
 
 
 def test_hostile_wrappers_do_not_hide_an_answerable_question(engine: Engine, articles) -> None:
-    """Zero-width, bidi, Markdown and mention noise around a real question still answers it."""
+    """Zero-width, bidi and Markdown noise around a real question still answers it (Discord's
+    mention syntax is the bot's to remove: tests/bot/test_answer_flow.py)."""
     plain = ask(engine, "who confirmed the strike could be grounds for a nuclear response?")
     assert plain is not None
     assert plain.answered
     for noisy in (
         "\u202ewho confirmed the strike could be grounds for a nuclear response?\u202c",
         "**who** confirmed the `strike` could be grounds for a ~~nuclear~~ response?",
-        "<@1234> who con\u200bfirmed the strike could be grounds for a nuclear response? @here",
+        "\u2060who con\u200bfirmed the strike could be grounds for a nuclear response?\ufeff",
     ):
         answer = ask(engine, noisy)
         assert answer is not None
