@@ -32,7 +32,6 @@ import json
 import logging
 import pickle
 import random
-import re
 import shutil
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.embedding_cache import CachedEncoder
-from bench.evaluate import SETS, _load, matches
+from bench.evaluate import SETS, _load, _squad_hit, matches
 from index.confidence import (
     CALIBRATION,
     SIGNALS,
@@ -91,22 +90,6 @@ def _engine(files: list[Path], tmp: str, encoder) -> Engine:
     )
     engine.start()
     return engine
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").lower()).strip()
-
-
-def _squad_hit(row: dict, text: str, article: str, paragraphs: dict[str, list[str]]) -> bool:
-    """The squad2-dev scorer's rule: a gold answer inside the quote, or the quote is the
-    gold paragraph's sentence covering a gold answer offset."""
-    if any(g and g in _norm(text) for g in map(_norm, row["answers"])):
-        return True
-    if article != row["article_file"]:
-        return False
-    block = paragraphs[row["article_file"]][row["paragraph_index"]]
-    at = block.find(text)
-    return at >= 0 and any(at <= s < at + len(text) for s in row["answer_starts"])
 
 
 def _ask(engine: Engine, questions: list[str], encoder) -> list[tuple]:

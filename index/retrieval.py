@@ -365,28 +365,28 @@ class Retriever:
             words = [t for t in tokenize(text) if t not in _ABOUT_WORDS]
             ranked = self.candidates(text, vector) if words else []
             if not ranked:
-                leads = [self._lead_row(a) for a in articles]
-                quotes = tuple(self._quote(self._candidate(r)) for r in leads)
-                return Answer(
-                    question,
-                    False,
-                    quotes=quotes[: self.config.top_k],
-                    more=quotes[self.config.top_k :],
-                    confidence="low",
-                    note=(
-                        f"{len(articles)} articles are indexed; here is how each begins. "
-                        "Name one to get its summary."
-                    ),
+                note = (
+                    f"{len(articles)} articles are indexed; here is how each begins. "
+                    "Name one to get its summary."
                 )
+                return self._of_rows(question, [self._lead_row(a) for a in articles], "low", note)
             chosen = ranked[0].ref.article
         rows = [self._lead_row(chosen), *self._key_statements(chosen)]
+        return self._of_rows(question, rows, "high")
+
+    def _of_rows(
+        self, question: str, rows: list[int], grade: Confidence, note: str | None = None
+    ) -> Answer:
+        """An answer quoting these sentence rows in order (no ranking involved)."""
         quotes = tuple(self._quote(self._candidate(r)) for r in dict.fromkeys(rows))
+        top_k = self.config.top_k
         return Answer(
             question,
-            True,
-            quotes=quotes[: self.config.top_k],
-            more=quotes[self.config.top_k :],
-            confidence="high",
+            grade == "high",
+            quotes=quotes[:top_k],
+            more=quotes[top_k:],
+            confidence=grade,
+            note=note,
         )
 
     def _rows_of(self, article: int) -> list[int]:
