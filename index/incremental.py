@@ -11,12 +11,13 @@ rules re-parses everything (embeddings are still reused: they depend on text onl
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import attribution, classify, ingest, models, quotes, sentences
+from index import attribution, classify, ingest, models, sentences
 from index.models import Article
 
 if TYPE_CHECKING:
@@ -24,15 +25,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_PARSER_MODULES = (ingest, attribution, classify, sentences, quotes, models)
+_PARSER_MODULES = (ingest, classify, sentences, models)
+#: Packages whose every module is parser code (a new module is covered without listing it).
+_PARSER_PACKAGES = (attribution,)
+
+
+def parser_sources() -> list[Path]:
+    """The source files of the parser: the modules above and every file of the packages."""
+    files = [Path(module.__file__) for module in _PARSER_MODULES]
+    for package in _PARSER_PACKAGES:
+        files.extend(sorted(Path(package.__file__).parent.glob("*.py")))
+    return files
 
 
 @cache
 def parser_fingerprint() -> str:
-    """sha256 over the source of the modules that turn article bytes into an ``Article``."""
+    """sha256 over the source of the modules that turn article bytes into an ``Article``.
+
+    The version of lemminflect is part of it: it supplies the inflections of the cues.
+    """
     digest = hashlib.sha256()
-    for module in _PARSER_MODULES:
-        digest.update(Path(module.__file__).read_bytes())
+    for path in parser_sources():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(importlib.metadata.version("lemminflect").encode())
     return digest.hexdigest()[:16]
 
 

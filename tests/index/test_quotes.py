@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.quotes import find_quotes
+from index.attribution.quotes import find_quotes
 
 
 def quoted(text: str) -> list[str]:

@@ -1,0 +1,341 @@
+"""Cues and channels: find the reporting verb of a sentence frame, its source and channel.
+
+A frame is a sentence with each quotation replaced by one placeholder, so that words
+inside quotes are never read as cues. A cue is a reporting verb (any inflection, see
+``lexicon``) or a fixed phrase (``according to``, ``in the words of``), with a source:
+
+- before it: ``Ana Ruiz, a nurse who ..., said``, ``the senator also told``;
+- after it, inverted: ``"...," said Ana Ruiz``; ``The plan is dead, said the minister``;
+- as the subject of the sentence, for a participle or a second verb:
+  ``Ruiz left the party, saying ...``, ``Ruiz resigned and said ...``;
+- as the agent of a passive: ``was asked by the host``.
+
+Verbs of saying are cues with any source; verbs that also name acts (``declared``,
+``posted``) need a clause, quotation or punctuation close behind; verbs of stance and
+judgement (``criticized``, ``believes``) need a person as source or a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from index.attribution import lexicon as lx
+from index.attribution.context import Context
+from index.attribution.phrases import (
+    LEADING_TIME,
+    Source,
+    appositive_role,
+    clean,
+    is_title_only,
+    leading_subject,
+    lower_first,
+    parse_np,
+    protect,
+    restore,
+    strip_time,
+    strip_verb_noise,
+    trim_np,
+)
+from index.attribution.quotes import PLACEHOLDER
+
+_Q = PLACEHOLDER
+_MEDIA_RE = re.compile(rf"\b(?:{'|'.join(lx.MEDIA_WORDS.split())})\b", re.IGNORECASE)
+_DOC_RE = re.compile(
+    rf"^(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,3}}?({'|'.join(lx.DOCUMENT_WORDS.split())})\s+"
+    r"(?:from|by|of|issued by|released by|conducted by)\s+(.+)$",
+    re.IGNORECASE,
+)
+_ACCORDING_RE = re.compile(r"\b(?:according to|in the words of)\s+", re.IGNORECASE)
+_NOT_CHANNEL = re.compile(
+    r"^(?:at least|at most|at the time|in total|in fact|in part|on average|in particular|"
+    r"in addition|on behalf|in response|at one point|in the end|on the whole)\b",
+    re.IGNORECASE,
+)
+_MEDIA = "|".join(lx.MEDIA_WORDS.split())
+_LEADING_CHANNEL = re.compile(
+    r"^\s*(?:(?:speaking|writing|posting|appearing|talking|testifying)\s+"
+    r"((?:on|to|in|at|during|from|before)\s+[^,\x00]+?)"
+    rf"|((?:in|at|during|on)\s+(?:a|an|the|his|her|their|its)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{_MEDIA})\b[^,\x00]*?))\s*,",
+    re.IGNORECASE,
+)
+_TRAILING_CHANNEL = re.compile(
+    r"^\s*((?:on|in|at|during|via|through|to)\s+[^,:;.\x00]+?)"
+    r"(?=\s*(?:[,:;.!?]|\bthat\b|\x00|$))",
+    re.IGNORECASE,
+)
+_ACT_FOLLOW = re.compile(r"^(?:\s+[\w'’.\u2024-]+){0,5}?\s*(?:that\b|[:,\x00]|$|\.)")
+_CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
+_TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
+_BY_AGENT = re.compile(r"^\s+by\s+([^,;:.!?\x00]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A cue found in a frame: its source (None: could not be resolved), text, channel."""
+
+    source: Source | None
+    cue: str
+    channel: str | None
+
+
+@cache
+def _cue_re() -> re.Pattern[str]:
+    forms = sorted(lx.cue_forms(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, forms)) + r")(?![\w'’-])")
+
+
+def find_cue(frame: str, ctx: Context, quoted: bool) -> Cue | None:
+    """The first cue of ``frame`` that has a source; ``quoted``: the sentence has a quote."""
+    found = _find(protect(frame), ctx, quoted)
+    if found is None:
+        return None
+    source = found.source
+    if source is not None:
+        source = Source(
+            restore(source.speaker), restore(source.role), source.is_person, source.head
+        )
+    return Cue(source, found.cue, restore(found.channel))
+
+
+def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
+    leading = _LEADING_CHANNEL.match(frame)
+    leading_channel = None
+    if leading:
+        phrase = strip_time(clean(leading.group(1) or leading.group(2)))
+        leading_channel = lower_first(re.sub(r"\s+seen by\b.*$", "", phrase))
+    for match in _cue_re().finditer(frame):
+        found = _try_cue(frame, match, ctx, quoted, leading_channel)
+        if found is not None:
+            return found
+    according = _ACCORDING_RE.search(frame)
+    if according:
+        phrase = re.split(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s", frame[according.end() :])[
+            0
+        ]
+        channel = leading_channel
+        doc = _DOC_RE.match(clean(phrase))
+        if doc:
+            channel = channel or f"in a {doc.group(1).lower()}"
+            phrase = doc.group(2)
+        source = parse_np(clean(phrase))
+        if source is not None:
+            resolved = ctx.resolve(source)
+            if resolved is not None:
+                ctx.remember(resolved)
+            return Cue(resolved, "according to", channel)
+    return None
+
+
+def _try_cue(
+    frame: str, match: re.Match[str], ctx: Context, quoted: bool, leading_channel: str | None
+) -> Cue | None:
+    word = match.group(1)
+    lemma, tag = lx.cue_forms()[word]
+    after = frame[match.end() :]
+    cue = word
+    particle = lx.PHRASAL_CUES.get(lemma)
+    if particle is not None:
+        if not re.match(rf"\s+{particle}\b", after):
+            return None
+        cue = f"{word} {particle}"
+        after = after[len(re.match(rf"\s+{particle}\b", after).group(0)) :]  # type: ignore[union-attr]
+    before = frame[: match.start()]
+    previous = re.search(r"([\w'’]+)\W*$", before)
+    if previous and previous.group(1).lower() in lx.NOUN_MARKERS:
+        return None  # "his remarks", "the most contested": a noun or an adjective
+    if _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
+        return None  # "declined to say", "wants to tell": not said
+    core, negated, auxiliary = strip_verb_noise(before)
+    if negated:
+        return None  # "did not say": nothing was said
+    if auxiliary in lx.PASSIVE_AUXILIARIES and tag != "VBG":
+        return _passive(after, lemma, cue, ctx)
+    source: Source | None = None
+    inverted = False
+    if tag == "VBG":
+        if not re.search(r"(?:,|\bby|\band|\bwhile|\bafter)\s*$", core):
+            if not re.search(r"\b(?:was|were|is|are|been|be|am)\s*$", before.rstrip()):
+                return None  # a gerund or an adjective: "the saying", "a telling sign"
+            source = _subject_before(core[: core.rfind(" ")] if " " in core else "")
+        else:
+            source = _subject_from_start(frame)
+    if source is None and tag != "VBG":
+        if core.rstrip().endswith(",") and not _ends_with_quote(core) and _after_is_np(after):
+            source = _subject_after(after)
+            inverted = source is not None
+        if source is None:
+            if re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
+                source = _subject_from_start(frame)
+            else:
+                source = _subject_before(core)
+        if source is None and _ends_with_quote(frame[: match.start()]):
+            source = _subject_after(after)
+            inverted = source is not None
+    if source is None:
+        return None
+    if tag in {"VB", "VBP"} and not _plural_or_first_person(source):
+        return None  # "the call", "their support": a noun
+    if lemma in lx.ACT_VERBS and not (quoted or _ACT_FOLLOW.match(after)):
+        return None  # "declared a state of emergency" is an act, not speech
+    resolved = ctx.resolve(source)
+    if lemma in lx.STANCE_VERBS and not _stance_source(source, resolved, quoted and _Q in after):
+        return None
+    channel = leading_channel
+    if channel is None and not inverted:
+        channel = channel_after(after, word)
+    if resolved is None:
+        return Cue(None, cue, channel)
+    ctx.remember(resolved)
+    return Cue(resolved, cue, channel)
+
+
+def _stance_source(source: Source, resolved: Source | None, quote_follows: bool) -> bool:
+    """Stance verbs need a person: a singular pronoun or a name (or a quotation after)."""
+    if source.speaker in {"he", "she"}:
+        return True
+    if source.speaker in lx.PRONOUNS_GROUP or resolved is None:
+        return False
+    if resolved.is_person and resolved.speaker[:1].isupper():
+        return True
+    return quote_follows and resolved.speaker[:1].isupper()
+
+
+def _plural_or_first_person(source: Source) -> bool:
+    """A base form ("say") is a verb only after a plural or first/second person subject."""
+    speaker = source.speaker.lower()
+    if speaker in {"i", "we", "you", "they"}:
+        return True
+    last = speaker.split()[-1] if speaker.split() else ""
+    return (" and " in speaker) or (last.endswith("s") and not last.endswith("ss"))
+
+
+def _passive(after: str, lemma: str, cue: str, ctx: Context) -> Cue | None:
+    """``was asked by the host``: the agent is the source."""
+    if lemma not in lx.PASSIVE_AGENT_VERBS:
+        return None
+    agent = _BY_AGENT.match(after)
+    if not agent:
+        return None
+    source = parse_np(trim_np(agent.group(1)))
+    if source is None:
+        return None
+    resolved = ctx.resolve(source)
+    if resolved is not None:
+        ctx.remember(resolved)
+    return Cue(resolved, f"{cue} by", None)
+
+
+def _ends_with_quote(before: str) -> bool:
+    return before.rstrip().rstrip(",").rstrip().endswith(_Q)
+
+
+def _after_is_np(after: str) -> bool:
+    """The words after an inverted cue start a noun phrase: "said the minister", "said Ruiz"."""
+    match = re.match(r"\s+([\w'’.\u2024-]+)", after)
+    if not match:
+        return False
+    word = match.group(1)
+    return word[:1].isupper() or word.lower() in lx.DETERMINERS
+
+
+def _subject_from_start(frame: str) -> Source | None:
+    subject = leading_subject(frame)
+    return parse_np(subject) if subject else None
+
+
+def _subject_before(before: str) -> Source | None:
+    """The subject phrase that ends right before a cue, appositives skipped."""
+    text = before.rstrip()
+    appositive = text.endswith(",")
+    text = text.rstrip(",").rstrip()
+    if not text or text.endswith(_Q):
+        return None
+    text = re.sub(r"\s*\([^()\x00]{0,40}\)$", "", text)  # "Sen. Ana Ruiz (D-Ohio)"
+    cut = _last_cut(text)
+    np = text[cut + 1 :].strip()
+    if appositive and cut >= 0 and text[cut] == ",":
+        return _appositive_subject(text, cut, np)
+    return parse_np(trim_np(np))
+
+
+def _last_cut(text: str) -> int:
+    return max((m.start() for m in _CLAUSE_CUT.finditer(text)), default=-1)
+
+
+def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
+    """``Name, appositive, said``: walk back over comma segments to the name."""
+    segments = [np]
+    rest = text[:cut].rstrip()
+    while True:
+        cut2 = _last_cut(rest)
+        segment = rest[cut2 + 1 :]
+        name = parse_np(trim_np(segment))
+        first = np.split()[0].lower() if np.split() else ""
+        if name is not None and first in {"who", "which"}:
+            return name  # "A state official ..., who was not authorised to speak, says"
+        if name is not None and name.is_person and name.speaker[:1].isupper():
+            role = appositive_role(segments[-1])
+            if role and re.fullmatch(r"[A-Z]-?[A-Z][\w.\u2024-]*", role):
+                role = None  # "R-Ill.": a party and state, not a role
+            if role and name.role and not is_title_only(name.role):
+                role = name.role
+            return Source(name.speaker, role or name.role, True, name.head)
+        inner = parse_np(trim_np(np))
+        described = re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?)\s+([a-z][\w'’ -]{2,50})", segment)
+        if inner is not None and inner.is_person and described:
+            return Source(inner.speaker, clean(described.group(1)), True, inner.head)
+        if cut2 < 0 or rest[cut2] != "," or len(segments) >= 3:
+            break
+        # one more appositive segment: "Sen. Ana Ruiz, R-Ohio, who ..., said"
+        segments.append(segment)
+        np = segment
+        rest = rest[:cut2].rstrip()
+    if np.split() and np.split()[0].lower() in {"who", "which", "whose"}:
+        return None
+    return parse_np(trim_np(segments[0]))
+
+
+def _subject_after(after: str) -> Source | None:
+    match = re.match(r"\s*([^,;:.!?\x00]+)(?:,\s*([^,;:!?\x00]+?)\s*(?:[,;.!?]|$))?", after)
+    if not match:
+        return None
+    phrase = strip_time(clean(match.group(1)))
+    phrase = re.split(r"\s+(?:on|in|at|during|to)\s+(?:a|an|the|his|her)\b", phrase)[0]
+    source = parse_np(phrase)
+    if source is None:
+        return None
+    role = appositive_role(match.group(2) or "") if source.is_person else None
+    if role and not source.role:
+        source = Source(source.speaker, role, source.is_person, source.head)
+    return source
+
+
+def channel_after(after: str, cue: str) -> str | None:
+    """A channel right after the cue: "said in a statement", "told reporters at a briefing"."""
+    text = after
+    if cue in {"told", "tells", "telling"}:  # skip the object: "told reporters at a briefing"
+        object_match = re.match(r"\s*(?:the\s+)?[\w'’.-]+(?:\s+[A-Z][\w'’.-]*)*", text)
+        if object_match:
+            text = text[object_match.end() :]
+    text = LEADING_TIME.sub("", text.lstrip())
+    match = _TRAILING_CHANNEL.match(text)
+    if not match:
+        return None
+    channel = re.sub(r"\s+seen by\b.*$", "", strip_time(clean(match.group(1))))
+    words = channel.split()
+    if (
+        len(words) < 2
+        or len(words) > 10
+        or (words[0].lower() == "to" and cue not in {"wrote", "posted", "said"})
+    ):
+        return None
+    if _NOT_CHANNEL.match(channel):
+        return None
+    if not (_MEDIA_RE.search(channel) or any(w[:1].isupper() for w in words[1:])):
+        return None
+    if re.fullmatch(r"(?:on|in|at)\s+\d.*", channel) or strip_time(" " + channel) == "":
+        return None
+    return lower_first(channel)
