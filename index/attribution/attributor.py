@@ -12,6 +12,7 @@ sentence with a partial quotation and no cue takes the person who is its subject
 from __future__ import annotations
 
 import logging
+import re
 
 from index.attribution import lexicon as lx
 from index.attribution.context import Context
@@ -61,11 +62,14 @@ class Attributor:
         """Attribute each sentence span of a body paragraph, in order."""
         quotes = find_quotes(paragraph)
         own: list[Attribution | None] = []
+        bare: list[bool] = []  # the cue has no content of its own: `"...," Ruiz said.`
         fractions: list[float] = []
         for start, end in spans:
             fraction = quoted_fraction(paragraph, quotes, start, end)
             fractions.append(fraction)
-            own.append(self._own_attribution(paragraph, quotes, start, end, fraction))
+            found, is_bare = self._own_attribution(paragraph, quotes, start, end, fraction)
+            own.append(found)
+            bare.append(is_bare)
             self.observe_names(paragraph[start:end])
 
         result: list[Attribution] = []
@@ -78,6 +82,10 @@ class Attributor:
             attribution = own[i]
             if attribution is None and fractions[i] >= 0.5:
                 attribution = _shared_quote_owner(i, quotes, spans, own)
+                if attribution is None and i + 1 < len(spans) and bare[i + 1]:
+                    attribution = own[i + 1]  # `"...all of it." Ruiz said.` split in two
+                if attribution is None:
+                    attribution = self._frame_speaker(paragraph, quotes, start, end)
                 if attribution is None and continuation and _in_first_quote(quotes, start):
                     attribution = self._ctx.last_speech
                 if attribution is None:
@@ -98,19 +106,53 @@ class Attributor:
     # ------------------------------------------------------------- per sentence
     def _own_attribution(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int, fraction: float
-    ) -> Attribution | None:
+    ) -> tuple[Attribution | None, bool]:
         sentence_frame = frame(paragraph, quotes, start, end)
         found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
         if found is None:
-            return None
+            return None, False
         source = found.source
-        return Attribution(
+        attribution = Attribution(
             speaker=source.speaker if source else None,
             role=source.role if source else None,
             cue=found.cue,
             channel=found.channel,
             kind="direct" if fraction >= 0.5 else "reported",
         )
+        return attribution, found.bare and fraction == 0 and source is not None
+
+    def _frame_speaker(
+        self, paragraph: str, quotes: QuoteSpans, start: int, end: int
+    ) -> Attribution | None:
+        """A quotation whose only other words are a speaker and a verb, or a speaker label.
+
+        ```"...," an angry Ruiz retorted.``` (any verb), ``Ana Ruiz: "..."`` and the
+        transcript form ``ANA RUIZ: ...`` / ``Ana Ruiz: ...``.
+        """
+        sentence_frame = protect(frame(paragraph, quotes, start, end))
+        label = _LABEL.match(sentence_frame) or _LABEL.match(protect(paragraph[start:end]))
+        if label:
+            source = parse_np(label.group(1))
+            if source is not None and source.is_person and source.speaker[:1].isupper():
+                resolved = self._ctx.resolve(source) or source
+                self._ctx.remember(resolved)
+                return Attribution(restore(resolved.speaker), restore(resolved.role), ":", None)
+        rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
+        words = rest.split()
+        if not words or len(words) > 7 or not sentence_frame.lstrip().startswith(PLACEHOLDER):
+            return None
+        subject = leading_subject(rest)
+        source = parse_np(subject) if subject else None
+        if source is None or not (source.is_person or source.speaker[:1].isupper()):
+            return None
+        verb = _verb_after(rest, subject or "")
+        if verb is None:
+            return None
+        resolved = self._ctx.resolve(source)
+        if resolved is None:
+            return None
+        self._ctx.remember(resolved)
+        return Attribution(restore(resolved.speaker), restore(resolved.role), verb, None)
 
     def _partial_quote(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
@@ -148,6 +190,12 @@ class Attributor:
 
 
 # -------------------------------------------------------------------- helpers
+#: A speaker label opening a sentence: "Ana Ruiz: ...", "ANA RUIZ: ...", "Sen. Ruiz: ...".
+_LABEL = re.compile(
+    r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])\s*:\s*\S"
+)
+
+
 def _verb_after(sentence_frame: str, subject: str) -> str | None:
     """The verb right after the subject (adverbs skipped), if the next word is one."""
     at = sentence_frame.find(subject)

@@ -69,6 +69,12 @@ _TRAILING_CHANNEL = re.compile(
 _ACT_FOLLOW = re.compile(r"^(?:\s+[\w'’.\u2024-]+){0,5}?\s*(?:that\b|[:,\x00]|$|\.)")
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
 _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
+_DESCRIPTION = re.compile(
+    r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+([a-z][\w'’ -]{2,50})"
+)
+_NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile"}
+#: What may follow a cue whose content is elsewhere: a time, a channel, an appositive.
+_BARE_AFTER = re.compile(r"^(?:\s+(?!that\b)[^\s\x00]+){0,5}?\s*[.!?]?\s*$")
 _BY_AGENT = re.compile(r"^\s+by\s+([^,;:.!?\x00]+)")
 
 
@@ -79,6 +85,7 @@ class Cue:
     source: Source | None
     cue: str
     channel: str | None
+    bare: bool = False  # nothing said after the cue: the content is a quote next to it
 
 
 @cache
@@ -97,7 +104,7 @@ def find_cue(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         source = Source(
             restore(source.speaker), restore(source.role), source.is_person, source.head
         )
-    return Cue(source, found.cue, restore(found.channel))
+    return Cue(source, found.cue, restore(found.channel), found.bare)
 
 
 def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
@@ -144,8 +151,12 @@ def _try_cue(
         after = after[len(re.match(rf"\s+{particle}\b", after).group(0)) :]  # type: ignore[union-attr]
     before = frame[: match.start()]
     previous = re.search(r"([\w'’]+)\W*$", before)
-    if previous and previous.group(1).lower() in lx.NOUN_MARKERS:
-        return None  # "his remarks", "the most contested": a noun or an adjective
+    if previous and (
+        previous.group(1).lower() in lx.NOUN_MARKERS
+        or (tag != "VBG" and previous.group(1).lower() in _NOUN_BEFORE)
+        or (tag in {"VBZ", "VB"} and previous.group(1).endswith(("'s", "’s", "s'", "s’")))
+    ):
+        return None  # "his remarks", "the most contested", "in states": a noun or adjective
     if _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
         return None  # "declined to say", "wants to tell": not said
     core, negated, auxiliary = strip_verb_noise(before)
@@ -163,14 +174,13 @@ def _try_cue(
         else:
             source = _subject_from_start(frame)
     if source is None and tag != "VBG":
-        if core.rstrip().endswith(",") and not _ends_with_quote(core) and _after_is_np(after):
-            source = _subject_after(after)
+        if re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
+            source = _subject_from_start(frame)
+        else:
+            source = _subject_before(core)
+        if source is None and core.rstrip().endswith(",") and _after_is_np(after):
+            source = _subject_after(after)  # "The plan is dead, said the minister."
             inverted = source is not None
-        if source is None:
-            if re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
-                source = _subject_from_start(frame)
-            else:
-                source = _subject_before(core)
         if source is None and _ends_with_quote(frame[: match.start()]):
             source = _subject_after(after)
             inverted = source is not None
@@ -186,10 +196,11 @@ def _try_cue(
     channel = leading_channel
     if channel is None and not inverted:
         channel = channel_after(after, word)
+    bare = not inverted and _BARE_AFTER.match(after) is not None
     if resolved is None:
-        return Cue(None, cue, channel)
+        return Cue(None, cue, channel, bare)
     ctx.remember(resolved)
-    return Cue(resolved, cue, channel)
+    return Cue(resolved, cue, channel, bare)
 
 
 def _stance_source(source: Source, resolved: Source | None, quote_follows: bool) -> bool:
@@ -274,6 +285,12 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         segment = rest[cut2 + 1 :]
         name = parse_np(trim_np(segment))
         first = np.split()[0].lower() if np.split() else ""
+        inner = parse_np(trim_np(np)) if len(segments) == 1 else None
+        described = _DESCRIPTION.fullmatch(segment)
+        if inner is not None and inner.is_person and inner.speaker[:1].isupper() and described:
+            # "The council leader, Ana Ruiz, said", "Her chief aide, Jo Lee, said"
+            role = described.group(2) if described.group(1).lower() in lx.DETERMINERS else segment
+            return Source(inner.speaker, clean(role), True, inner.head)
         if name is not None and first in {"who", "which"}:
             return name  # "A state official ..., who was not authorised to speak, says"
         if name is not None and name.is_person and name.speaker[:1].isupper():
@@ -283,10 +300,6 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
             if role and name.role and not is_title_only(name.role):
                 role = name.role
             return Source(name.speaker, role or name.role, True, name.head)
-        inner = parse_np(trim_np(np))
-        described = re.fullmatch(r"\s*(?:[Tt]he|[Aa]n?)\s+([a-z][\w'’ -]{2,50})", segment)
-        if inner is not None and inner.is_person and described:
-            return Source(inner.speaker, clean(described.group(1)), True, inner.head)
         if cut2 < 0 or rest[cut2] != "," or len(segments) >= 3:
             break
         # one more appositive segment: "Sen. Ana Ruiz, R-Ohio, who ..., said"

@@ -43,7 +43,7 @@ ACT_VERBS = _words(
     declare announce report reveal disclose promise pledge vow predict estimate accuse urge
     suggest note recall continue agree post describe maintain observe mention propose
     recommend threaten demand hint indicate signal conclude repeat email blog publish
-    assure reassure remind inform advise apologize apologise wonder charge
+    assure reassure remind inform advise apologize apologise wonder charge remember
     """
 )
 #: Verbs of stance, judgement and thought: a cue when the source is a person (or a

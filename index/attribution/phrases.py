@@ -53,11 +53,19 @@ _VERBISH = re.compile(r"\b(?:he|she|they|it|was|were|is|are|has|had|came|said|sa
 AFTER_PREPOSITION = re.compile(
     r"\b(?:in|at|near|from|of|to|into|across|outside|inside|for|by|with|on)\s+$", re.IGNORECASE
 )
+#: Adverbs by their suffix (names such as "Kelly" or "Emily" do not end so).
+ADVERB = re.compile(r"[a-z]{2,}(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly)")
 _LEADING_ADVERBIAL = re.compile(
-    r"^\s*(?:[A-Z][a-z]+ly|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
+    r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
     r"But|And|Still|Yet|Also|Now|Then|Last|This|Since|When|While|As|Asked|Speaking|Writing|"
     r"Appearing|Responding|Like|Unlike|Despite|Instead|Separately|Elsewhere|Today|Yesterday|"
     r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}),\s+"
+)
+
+
+#: "WASHINGTON (AFP) –", "DES MOINES, Iowa —": a dateline before the first sentence.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][\w.\u2024]*(?:[ ,]+[A-Z][\w.\u2024]*){0,3}\s*(?:\(\w+\))?\s*[—–-]+\s+"
 )
 
 
@@ -163,8 +171,14 @@ def parse_np(np: str) -> Source | None:
         words, lowered = words[1:], lowered[1:]
     if not any(ch.isalpha() for ch in "".join(words)):
         return None
-    if len(words) == 1 and (lowered[0] in lx.FUNCTION_WORDS or lowered[0].endswith("ly")):
+    if len(words) == 1 and (
+        lowered[0] in lx.FUNCTION_WORDS | lx.LEADING_ADVERBS or ADVERB.fullmatch(lowered[0])
+    ):
         return None  # "By", "Hastily": a sentence-initial word, not a name
+    if lowered[-1].replace(",", "").isdigit():
+        return None  # "the 30,000": a noun follows, not a verb
+    if len(words) == 1 and lowered[0].endswith("ing") and words[0].islower():
+        return None  # "having": a participle
     named = _named_with_modifier(words, lowered)
     if named is not None:
         return named
@@ -319,7 +333,7 @@ def name_runs(text: str) -> list[re.Match[str]]:
 
 def leading_subject(text: str) -> str | None:
     """The subject phrase that opens a sentence frame ("Sen. Ana Ruiz, who ..., did X")."""
-    text = _drop_parentheticals(text)
+    text = _DATELINE.sub("", _drop_parentheticals(text))
     for _ in range(3):
         match = _LEADING_ADVERBIAL.match(text)
         if not match:
