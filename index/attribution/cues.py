@@ -24,16 +24,20 @@ from functools import cache
 from index.attribution import lexicon as lx
 from index.attribution.context import Context
 from index.attribution.phrases import (
+    AFTER_PREPOSITION,
     LEADING_TIME,
     Source,
     appositive_role,
+    bare,
     clean,
     is_title_only,
     leading_subject,
     lower_first,
+    name_runs,
     parse_np,
     protect,
     restore,
+    role_prefix,
     strip_time,
     strip_verb_noise,
     trim_np,
@@ -67,6 +71,11 @@ _TRAILING_CHANNEL = re.compile(
     re.IGNORECASE,
 )
 _ACT_FOLLOW = re.compile(r"^(?:\s+[\w'’.\u2024-]+){0,5}?\s*(?:that\b|[:,\x00]|$|\.)")
+#: After an act verb with a named person: "pledged to work", "accused Ruiz of lying".
+_ACT_PERSON_FOLLOW = re.compile(
+    r"^\s+(?:to\s+[a-z]|(?:[A-Z][\w'’.\u2024-]*(?:\s+[A-Z][\w'’.\u2024-]*)*|him|her|them|us)"
+    r"\s+(?:of|to|for)\b)"
+)
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
 _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(
@@ -113,10 +122,15 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
     if leading:
         phrase = strip_time(clean(leading.group(1) or leading.group(2)))
         leading_channel = lower_first(re.sub(r"\s+seen by\b.*$", "", phrase))
+    subordinate: Cue | None = None
     for match in _cue_re().finditer(frame):
         found = _try_cue(frame, match, ctx, quoted, leading_channel)
-        if found is not None:
-            return found
+        if found is None:
+            continue
+        cue, in_clause = found
+        if not in_clause:
+            return _remember(cue, ctx)
+        subordinate = subordinate or cue  # "a state that she hoped to carry, ..., said X"
     according = _ACCORDING_RE.search(frame)
     if according:
         phrase = re.split(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s", frame[according.end() :])[
@@ -129,51 +143,62 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             phrase = doc.group(2)
         source = parse_np(clean(phrase))
         if source is not None:
-            resolved = ctx.resolve(source)
-            if resolved is not None:
-                ctx.remember(resolved)
-            return Cue(resolved, "according to", channel)
-    return None
+            return _remember(Cue(ctx.resolve(source), "according to", channel), ctx)
+    return _remember(subordinate, ctx) if subordinate else None
+
+
+def _remember(cue: Cue, ctx: Context) -> Cue:
+    if cue.source is not None:
+        ctx.remember(cue.source)
+    return cue
 
 
 def _try_cue(
     frame: str, match: re.Match[str], ctx: Context, quoted: bool, leading_channel: str | None
-) -> Cue | None:
+) -> tuple[Cue, bool] | None:
+    """The cue at ``match`` with its source, and whether it sits in a subordinate clause."""
     word = match.group(1)
     lemma, tag = lx.cue_forms()[word]
     after = frame[match.end() :]
     cue = word
     particle = lx.PHRASAL_CUES.get(lemma)
     if particle is not None:
-        if not re.match(rf"\s+{particle}\b", after):
+        follows = re.match(rf"\s+{particle}\b", after)
+        if not follows:
             return None
         cue = f"{word} {particle}"
-        after = after[len(re.match(rf"\s+{particle}\b", after).group(0)) :]  # type: ignore[union-attr]
+        after = after[follows.end() :]
     before = frame[: match.start()]
     previous = re.search(r"([\w'’]+)\W*$", before)
-    if previous and (
-        previous.group(1).lower() in lx.NOUN_MARKERS
-        or (tag != "VBG" and previous.group(1).lower() in _NOUN_BEFORE)
-        or (tag in {"VBZ", "VB"} and previous.group(1).endswith(("'s", "’s", "s'", "s’")))
+    previous_word = previous.group(1) if previous else ""
+    if previous_word.lower() in lx.NOUN_MARKERS or (
+        tag != "VBG" and previous_word.lower() in _NOUN_BEFORE
     ):
         return None  # "his remarks", "the most contested", "in states": a noun or adjective
+    if previous_word.endswith(("'s", "’s", "s'", "s’")) and not _ACT_FOLLOW.match(after):
+        return None  # "Ruiz's proposed wall", "Ruiz's comments" (but "Halbrook's admitted that")
     if _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
         return None  # "declined to say", "wants to tell": not said
     core, negated, auxiliary = strip_verb_noise(before)
     if negated:
         return None  # "did not say": nothing was said
     if auxiliary in lx.PASSIVE_AUXILIARIES and tag != "VBG":
-        return _passive(after, lemma, cue, ctx)
+        found = _passive(after, lemma, cue, ctx)
+        return (found, False) if found else None
     source: Source | None = None
     inverted = False
     if tag == "VBG":
-        if not re.search(r"(?:,|\bby|\band|\bwhile|\bafter)\s*$", core):
-            if not re.search(r"\b(?:was|were|is|are|been|be|am)\s*$", before.rstrip()):
-                return None  # a gerund or an adjective: "the saying", "a telling sign"
-            source = _subject_before(core[: core.rfind(" ")] if " " in core else "")
-        else:
+        if re.search(r"(?:,|\band|\bwhile|\b(?:" + _PREPS + r"))\s*$", core):
             source = _subject_from_start(frame)
-    if source is None and tag != "VBG":
+        elif auxiliary in lx.PASSIVE_AUXILIARIES:
+            source = _subject_before(core)  # "is criticizing", "was saying"
+        elif lemma in lx.SPEECH_VERBS:
+            source = _subject_from_start(frame)  # "Ruiz opened the debate saying ..."
+            if source is not None and not source.is_person:
+                return None
+        else:
+            return None  # a gerund or an adjective: "the saying", "a telling sign"
+    else:
         if re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
             source = _subject_from_start(frame)
         else:
@@ -188,19 +213,47 @@ def _try_cue(
         return None
     if tag in {"VB", "VBP"} and not _plural_or_first_person(source):
         return None  # "the call", "their support": a noun
-    if lemma in lx.ACT_VERBS and not (quoted or _ACT_FOLLOW.match(after)):
+    resolved = _resolve_here(source, core, ctx)
+    named_person = resolved is not None and resolved.is_person and resolved.speaker[:1].isupper()
+    if lemma in lx.ACT_VERBS and not (
+        quoted or _ACT_FOLLOW.match(after) or (named_person and _ACT_PERSON_FOLLOW.match(after))
+    ):
         return None  # "declared a state of emergency" is an act, not speech
-    resolved = ctx.resolve(source)
     if lemma in lx.STANCE_VERBS and not _stance_source(source, resolved, quoted and _Q in after):
         return None
     channel = leading_channel
     if channel is None and not inverted:
         channel = channel_after(after, word)
     bare = not inverted and _BARE_AFTER.match(after) is not None
-    if resolved is None:
-        return Cue(None, cue, channel, bare)
-    ctx.remember(resolved)
-    return Cue(resolved, cue, channel, bare)
+    in_clause = not inverted and _in_subordinate_clause(core, source)
+    return Cue(resolved, cue, channel, bare), in_clause
+
+
+_PREPS = "of|by|for|in|after|before|without|when|on|about|through|from|since|upon"
+
+
+def _in_subordinate_clause(core: str, source: Source) -> bool:
+    """The subject follows a subordinating word: "a state that she hoped to carry"."""
+    words = core.split()
+    if not words:
+        return False
+    first = source.speaker.split()[0] if source.speaker.split() else ""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].strip(",;:").lower() == first.lower() or words[i].strip(",;:") == first:
+            return i > 0 and words[i - 1].lower() in lx.SUBORDINATORS
+    return False
+
+
+def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
+    """Resolve a pronoun to a name earlier in the same sentence, else through the context."""
+    if source.speaker in {"he", "she"}:
+        for run in reversed(name_runs(core)):
+            if AFTER_PREPOSITION.search(core[: run.start()]):
+                continue
+            named = parse_np(role_prefix(core[: run.start()]) + " " + run.group(0))
+            if named is not None and named.is_person and named.speaker[:1].isupper():
+                return ctx.resolve(named)
+    return ctx.resolve(source)
 
 
 def _stance_source(source: Source, resolved: Source | None, quote_follows: bool) -> bool:
@@ -215,12 +268,14 @@ def _stance_source(source: Source, resolved: Source | None, quote_follows: bool)
 
 
 def _plural_or_first_person(source: Source) -> bool:
-    """A base form ("say") is a verb only after a plural or first/second person subject."""
-    speaker = source.speaker.lower()
-    if speaker in {"i", "we", "you", "they"}:
+    """A base form ("say") is a verb only after a plural or first/second person subject:
+    a pronoun, a conjunction or a plural common noun ("officials say", not "Sanders say")."""
+    if source.speaker.lower() in {"i", "we", "you", "they"} or " and " in source.speaker:
         return True
-    last = speaker.split()[-1] if speaker.split() else ""
-    return (" and " in speaker) or (last.endswith("s") and not last.endswith("ss"))
+    words = source.speaker.split()
+    last = words[-1] if words else ""
+    common = last.islower() or last.lower() in lx.ROLE_WORDS
+    return common and last.endswith("s") and not last.endswith("ss")
 
 
 def _passive(after: str, lemma: str, cue: str, ctx: Context) -> Cue | None:
@@ -233,10 +288,7 @@ def _passive(after: str, lemma: str, cue: str, ctx: Context) -> Cue | None:
     source = parse_np(trim_np(agent.group(1)))
     if source is None:
         return None
-    resolved = ctx.resolve(source)
-    if resolved is not None:
-        ctx.remember(resolved)
-    return Cue(resolved, f"{cue} by", None)
+    return Cue(ctx.resolve(source), f"{cue} by", None)
 
 
 def _ends_with_quote(before: str) -> bool:
@@ -277,38 +329,72 @@ def _last_cut(text: str) -> int:
 
 
 def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
-    """``Name, appositive, said``: walk back over comma segments to the name."""
+    """``Name, appositive[, appositive], said``: walk back over comma segments to the name.
+
+    ``segments[0]`` is the piece right before the cue, ``segments[j]`` the j-th to its
+    left. The source is the nearest segment that is a proper name with only appositives
+    (descriptions, relative clauses, ages, party-and-state codes) between it and the cue;
+    or a proper name right after a description ("Her chief aide, Jo Lee, said").
+    """
     segments = [np]
     rest = text[:cut].rstrip()
-    while True:
+    while len(segments) < 5:
         cut2 = _last_cut(rest)
-        segment = rest[cut2 + 1 :]
-        name = parse_np(trim_np(segment))
-        first = np.split()[0].lower() if np.split() else ""
-        inner = parse_np(trim_np(np)) if len(segments) == 1 else None
-        described = _DESCRIPTION.fullmatch(segment)
-        if inner is not None and inner.is_person and inner.speaker[:1].isupper() and described:
-            # "The council leader, Ana Ruiz, said", "Her chief aide, Jo Lee, said"
-            role = described.group(2) if described.group(1).lower() in lx.DETERMINERS else segment
-            return Source(inner.speaker, clean(role), True, inner.head)
-        if name is not None and first in {"who", "which"}:
-            return name  # "A state official ..., who was not authorised to speak, says"
-        if name is not None and name.is_person and name.speaker[:1].isupper():
-            role = appositive_role(segments[-1])
-            if role and re.fullmatch(r"[A-Z]-?[A-Z][\w.\u2024-]*", role):
-                role = None  # "R-Ill.": a party and state, not a role
-            if role and name.role and not is_title_only(name.role):
+        segments.append(rest[cut2 + 1 :].strip())
+        if cut2 < 0 or rest[cut2] != ",":
+            break
+        rest = rest[:cut2].rstrip()
+    nearest = parse_np(trim_np(segments[0])) if not _RELATIVE.match(segments[0]) else None
+    described = _DESCRIPTION.fullmatch(segments[1]) if len(segments) > 1 else None
+    if nearest is not None and nearest.is_person and nearest.speaker[:1].isupper() and described:
+        # "The council leader, Ana Ruiz, said", "Her chief aide, Jo Lee, said"
+        role = described.group(2) if described.group(1).lower() in lx.DETERMINERS else segments[1]
+        return Source(nearest.speaker, clean(role), True, nearest.head)
+    for j in range(1, len(segments)):
+        if not all(_appositive_like(segment) for segment in segments[:j]):
+            break
+        name = parse_np(trim_np(segments[j]))
+        if name is None:
+            continue
+        if name.is_person and name.speaker[:1].isupper():
+            role = next(
+                (r for r in map(appositive_role, reversed(segments[:j])) if r and _is_role(r)),
+                None,
+            )
+            if name.role and not is_title_only(name.role):
                 role = name.role
             return Source(name.speaker, role or name.role, True, name.head)
-        if cut2 < 0 or rest[cut2] != "," or len(segments) >= 3:
-            break
-        # one more appositive segment: "Sen. Ana Ruiz, R-Ohio, who ..., said"
-        segments.append(segment)
-        np = segment
-        rest = rest[:cut2].rstrip()
-    if np.split() and np.split()[0].lower() in {"who", "which", "whose"}:
+        if _RELATIVE.match(segments[j - 1]):
+            return name  # "A state official ..., who was not authorised to speak, says"
+    if _RELATIVE.match(segments[0]):
         return None
-    return parse_np(trim_np(segments[0]))
+    return nearest
+
+
+_RELATIVE = re.compile(r"\s*(?:who|which|whose|whom)\b", re.IGNORECASE)
+_PARTY_STATE = re.compile(r"\(?[RDI](?:-[A-Z][\w.\u2024 ]*)?\)?")
+
+
+def _appositive_like(segment: str) -> bool:
+    """A piece that can stand between a name and its verb: "a nurse", "45", "R-Ohio"."""
+    words = segment.split()
+    if not words:
+        return False
+    first = words[0]
+    return (
+        first.lower() in lx.DETERMINERS
+        or first.lower() in {"who", "which", "whose", "whom", "his", "her", "its", "their", "too"}
+        or first[:1].islower()
+        or first[:1].isdigit()
+        or _PARTY_STATE.fullmatch(segment.strip()) is not None
+        or any(bare(w) in lx.ROLE_WORDS for w in words)
+        or " of " in segment
+        or first.endswith(("'s", "’s"))
+    )
+
+
+def _is_role(role: str) -> bool:
+    return not (_PARTY_STATE.fullmatch(role) or role.lower() in {"too", "also", "however"})
 
 
 def _subject_after(after: str) -> Source | None:

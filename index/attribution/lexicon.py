@@ -44,6 +44,7 @@ ACT_VERBS = _words(
     suggest note recall continue agree post describe maintain observe mention propose
     recommend threaten demand hint indicate signal conclude repeat email blog publish
     assure reassure remind inform advise apologize apologise wonder charge remember
+    talk discuss instruct
     """
 )
 #: Verbs of stance, judgement and thought: a cue when the source is a person (or a
@@ -56,7 +57,8 @@ STANCE_VERBS = _words(
     quote endorse support back oppose champion advocate seek dub label brand characterize
     characterise portray liken compare belittle disparage insult lambaste lambast chide
     rebuke fault assail excoriate berate castigate deride taunt vouch highlight tease
-    bemoan dispute contest refute rebut debunk question invoke echo
+    bemoan dispute contest refute rebut debunk question invoke echo intend plan decide
+    refer reference rescind
     """
 )
 #: Multi-word cues: the verb (any form) and the particle that must follow it.
@@ -166,6 +168,13 @@ VERB_NOISE = _words(
     """
 )
 NEGATIONS = _words("not never n't no")
+#: Words that open a subordinate clause: a cue after one is rarely the sentence's own.
+SUBORDINATORS = _words(
+    """
+    that which who whom when if because as after before while since although though
+    whereas than where unless until
+    """
+)
 #: Words before a reporting-verb form that make it a noun or an adjective ("his remarks",
 #: "the most contested", "a telling sign").
 NOUN_MARKERS = _words(

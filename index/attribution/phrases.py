@@ -59,7 +59,7 @@ _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
     r"But|And|Still|Yet|Also|Now|Then|Last|This|Since|When|While|As|Asked|Speaking|Writing|"
     r"Appearing|Responding|Like|Unlike|Despite|Instead|Separately|Elsewhere|Today|Yesterday|"
-    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}),\s+"
+    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
 )
 
 
@@ -163,6 +163,7 @@ def parse_np(np: str) -> Source | None:
     ):
         words, lowered = words[1:], lowered[1:]
     definite = lowered[0] == "the"
+    determined = lowered[0] in lx.DETERMINERS
     while words and bare(words[0]) in lx.DETERMINERS:
         words, lowered = words[1:], lowered[1:]
     if not words:
@@ -177,8 +178,15 @@ def parse_np(np: str) -> Source | None:
         return None  # "By", "Hastily": a sentence-initial word, not a name
     if lowered[-1].replace(",", "").isdigit():
         return None  # "the 30,000": a noun follows, not a verb
-    if len(words) == 1 and lowered[0].endswith("ing") and words[0].islower():
-        return None  # "having": a participle
+    if any(w.endswith("ing") and w.islower() and w not in {"king"} for w in words[1:]) or (
+        lowered[0].endswith("ing") and words[0].islower() and (len(words) == 1 or not determined)
+    ):
+        return None  # "having", "days following ...": a participle, not a subject
+    if lowered[-1].endswith("ly") and words[-1].islower():
+        return None  # "... deadly": an adjective before a noun
+    conjoined = _conjoined(words)
+    if conjoined is not None:
+        return conjoined
     named = _named_with_modifier(words, lowered)
     if named is not None:
         return named
@@ -220,6 +228,20 @@ def parse_np(np: str) -> Source | None:
         role = None
     speaker = " ".join(w.rstrip(".") if len(w) > 2 else w for w in name)
     return Source(speaker, role, True, head_noun(name[-1]))
+
+
+def _conjoined(words: list[str]) -> Source | None:
+    """Two sources joined by "and": "Ana Ruiz and Sen. Jo Lee" -> "Ana Ruiz and Jo Lee"."""
+    if "and" not in words[1:-1]:
+        return None
+    at = words.index("and", 1)
+    left, right = parse_np(" ".join(words[:at])), parse_np(" ".join(words[at + 1 :]))
+    if left is None or right is None or not (left.speaker[:1].isupper() or left.is_person):
+        return None
+    if left.speaker in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP:
+        return None
+    speaker = f"{left.speaker} and {right.speaker}"
+    return Source(speaker, None, left.is_person or right.is_person, right.head)
 
 
 def _named_with_modifier(words: list[str], lowered: list[str]) -> Source | None:
