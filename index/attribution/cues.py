@@ -76,10 +76,12 @@ _ACT_PERSON_FOLLOW = re.compile(
     r"^\s+(?:to\s+[a-z]|(?:[A-Z][\w'’.\u2024-]*(?:\s+[A-Z][\w'’.\u2024-]*)*|him|her|them|us)"
     r"\s+(?:of|to|for)\b)"
 )
+_TIME_NAMES = frozenset(lx.WEEKDAYS + lx.MONTHS + tuple(lx.MONTH_ABBREVIATIONS))
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
 _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(
-    r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+([a-z][\w'’ -]{2,50})"
+    r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+"
+    r"((?:[\w'’.\u2024-]+\s+){0,6}[a-z][\w'’-]+)"
 )
 _NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile"}
 #: What may follow a cue whose content is elsewhere: a time, a channel, an appositive.
@@ -233,7 +235,11 @@ _PREPS = "of|by|for|in|after|before|without|when|on|about|through|from|since|upo
 
 
 def _in_subordinate_clause(core: str, source: Source) -> bool:
-    """The subject follows a subordinating word: "a state that she hoped to carry"."""
+    """The cue sits in a subordinate clause: "a state that she hoped to carry", or in a
+    relative clause still open ("Ruiz, who joined in 2018 and asked ...")."""
+    relative = list(re.finditer(r",\s*(?:who|which)\b", core))
+    if relative and "," not in core[relative[-1].end() :]:
+        return True
     words = core.split()
     if not words:
         return False
@@ -433,8 +439,11 @@ def channel_after(after: str, cue: str) -> str | None:
         return None
     if _NOT_CHANNEL.match(channel):
         return None
-    if not (_MEDIA_RE.search(channel) or any(w[:1].isupper() for w in words[1:])):
+    named = [w for w in words[1:] if w[:1].isupper()]
+    if not (_MEDIA_RE.search(channel) or named):
         return None
+    if not _MEDIA_RE.search(channel) and all(w.strip(".,") in _TIME_NAMES for w in named):
+        return None  # "in October", "on Tuesday": a time, not a channel
     if re.fullmatch(r"(?:on|in|at)\s+\d.*", channel) or strip_time(" " + channel) == "":
         return None
     return lower_first(channel)

@@ -33,7 +33,7 @@ SPEECH_VERBS = _words(
     acknowledge assert contend reply respond retort counter concede remark comment stress
     emphasize emphasise complain lament boast brag joke quip exclaim shout yell mutter
     whisper testify allege confirm ask caution opine muse reiterate concur scoff gush
-    grumble snap bark thunder chant plead protest reason speculate marvel recount
+    grumble snap bark thunder chant protest reason speculate marvel recount
     """
 )
 #: Verbs that also name acts ("declared a state of emergency", "posted a photo"): a cue
@@ -44,7 +44,7 @@ ACT_VERBS = _words(
     suggest note recall continue agree post describe maintain observe mention propose
     recommend threaten demand hint indicate signal conclude repeat email blog publish
     assure reassure remind inform advise apologize apologise wonder charge remember
-    talk discuss instruct
+    talk discuss instruct plead
     """
 )
 #: Verbs of stance, judgement and thought: a cue when the source is a person (or a
@@ -57,8 +57,7 @@ STANCE_VERBS = _words(
     quote endorse support back oppose champion advocate seek dub label brand characterize
     characterise portray liken compare belittle disparage insult lambaste lambast chide
     rebuke fault assail excoriate berate castigate deride taunt vouch highlight tease
-    bemoan dispute contest refute rebut debunk question invoke echo intend plan decide
-    refer reference rescind
+    bemoan dispute contest refute rebut debunk question invoke echo refer reference rescind
     """
 )
 #: Multi-word cues: the verb (any form) and the particle that must follow it.
