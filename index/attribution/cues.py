@@ -77,6 +77,7 @@ _ACT_PERSON_FOLLOW = re.compile(
     r"\s+(?:of|to|for)\b)"
 )
 _TIME_NAMES = frozenset(lx.WEEKDAYS + lx.MONTHS + tuple(lx.MONTH_ABBREVIATIONS))
+_QUOTE_NEAR = re.compile(r"^(?:\s+[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
 _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 _DESCRIPTION = re.compile(
@@ -86,7 +87,17 @@ _DESCRIPTION = re.compile(
 _NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile"}
 #: What may follow a cue whose content is elsewhere: a time, a channel, an appositive.
 _BARE_AFTER = re.compile(r"^(?:\s+(?!that\b)[^\s\x00]+){0,5}?\s*[.!?]?\s*$")
-_BY_AGENT = re.compile(r"^\s+by\s+([^,;:.!?\x00]+)")
+_BY_AGENT = re.compile(
+    r"^\s+by\s+([^,;:.!?\x00]+?)(?=\s+(?:whether|if|that|to|about|for|who|which|what|how|why)\b"
+    r"|[,;:.!?\x00]|$)"
+)
+#: Short parentheticals ("(D-Ohio)", "(R)") are dropped before a frame is read.
+_PARENS = re.compile(r"\s*\([^()\x00]{1,40}\)")
+#: "issued a statement", "released the following statement": the verb is a cue only so.
+_DOCUMENT_ACTS = frozenset({"issue", "release"})
+_DOCUMENT_FOLLOW = re.compile(
+    r"^\s+(?:[\w'’-]+\s+){0,3}?(?:statement|memo|letter|tweet|video|report)s?\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +118,7 @@ def _cue_re() -> re.Pattern[str]:
 
 def find_cue(frame: str, ctx: Context, quoted: bool) -> Cue | None:
     """The first cue of ``frame`` that has a source; ``quoted``: the sentence has a quote."""
-    found = _find(protect(frame), ctx, quoted)
+    found = _find(_PARENS.sub("", protect(frame)), ctx, quoted)
     if found is None:
         return None
     source = found.source
@@ -125,14 +136,25 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         phrase = strip_time(clean(leading.group(1) or leading.group(2)))
         leading_channel = lower_first(re.sub(r"\s+seen by\b.*$", "", phrase))
     subordinate: Cue | None = None
+    main: Cue | None = None
     for match in _cue_re().finditer(frame):
         found = _try_cue(frame, match, ctx, quoted, leading_channel)
         if found is None:
             continue
         cue, in_clause = found
-        if not in_clause:
+        adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
+            frame[: match.start()]
+        )
+        if not in_clause and (adjacent or not quoted):
             return _remember(cue, ctx)
-        subordinate = subordinate or cue  # "a state that she hoped to carry, ..., said X"
+        if adjacent and quoted:
+            return _remember(cue, ctx)  # 'what Ruiz called "a mess"': the quote's own cue
+        if in_clause:
+            subordinate = subordinate or cue  # "a state that she hoped to carry, ..., said X"
+        else:
+            main = main or cue
+    if main is not None:
+        return _remember(main, ctx)
     according = _ACCORDING_RE.search(frame)
     if according:
         phrase = re.split(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s", frame[according.end() :])[
@@ -171,14 +193,18 @@ def _try_cue(
         cue = f"{word} {particle}"
         after = after[follows.end() :]
     before = frame[: match.start()]
-    previous = re.search(r"([\w'’]+)\W*$", before)
+    previous = re.search(r"([\w'’]+)[^\w\x00]*$", before)
     previous_word = previous.group(1) if previous else ""
     if previous_word.lower() in lx.NOUN_MARKERS or (
         tag != "VBG" and previous_word.lower() in _NOUN_BEFORE
     ):
         return None  # "his remarks", "the most contested", "in states": a noun or adjective
-    if previous_word.endswith(("'s", "’s", "s'", "s’")) and not _ACT_FOLLOW.match(after):
+    if previous_word.endswith(("'s", "’s", "s'", "s’")) and (
+        tag not in {"VBD"} or not _ACT_FOLLOW.match(after)
+    ):
         return None  # "Ruiz's proposed wall", "Ruiz's comments" (but "Halbrook's admitted that")
+    if lemma in _DOCUMENT_ACTS and not _DOCUMENT_FOLLOW.match(after):
+        return None
     if _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
         return None  # "declined to say", "wants to tell": not said
     core, negated, auxiliary = strip_verb_noise(before)
@@ -201,7 +227,12 @@ def _try_cue(
         else:
             return None  # a gerund or an adjective: "the saying", "a telling sign"
     else:
-        if re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
+        if core.rstrip().endswith(",") and lemma in lx.INVERTIBLE_VERBS and _after_is_np(after):
+            source = _subject_after(after, strict=True)  # "..., said Ana Ruiz, a nurse."
+            inverted = source is not None
+        if source is not None:
+            pass
+        elif re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
             source = _subject_from_start(frame)
         else:
             source = _subject_before(core)
@@ -356,6 +387,7 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         # "The council leader, Ana Ruiz, said", "Her chief aide, Jo Lee, said"
         role = described.group(2) if described.group(1).lower() in lx.DETERMINERS else segments[1]
         return Source(nearest.speaker, clean(role), True, nearest.head)
+    described_source: Source | None = None
     for j in range(1, len(segments)):
         if not all(_appositive_like(segment) for segment in segments[:j]):
             break
@@ -370,13 +402,16 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
             if name.role and not is_title_only(name.role):
                 role = name.role
             return Source(name.speaker, role or name.role, True, name.head)
-        if _RELATIVE.match(segments[j - 1]):
-            return name  # "A state official ..., who was not authorised to speak, says"
+        if _RELATIVE.match(segments[j - 1]) and described_source is None:
+            described_source = name  # "A state official ..., who was not authorised, says"
+    if described_source is not None:
+        return described_source
     if _RELATIVE.match(segments[0]):
         return None
     return nearest
 
 
+_STATES = frozenset(lx.US_STATE_ABBREVIATIONS)
 _RELATIVE = re.compile(r"\s*(?:who|which|whose|whom)\b", re.IGNORECASE)
 _PARTY_STATE = re.compile(r"\(?[RDI](?:-[A-Z][\w.\u2024 ]*)?\)?")
 
@@ -393,6 +428,7 @@ def _appositive_like(segment: str) -> bool:
         or first[:1].islower()
         or first[:1].isdigit()
         or _PARTY_STATE.fullmatch(segment.strip()) is not None
+        or (len(words) == 1 and (first.endswith((".", "\u2024")) or first in _STATES))
         or any(bare(w) in lx.ROLE_WORDS for w in words)
         or " of " in segment
         or first.endswith(("'s", "’s"))
@@ -403,10 +439,16 @@ def _is_role(role: str) -> bool:
     return not (_PARTY_STATE.fullmatch(role) or role.lower() in {"too", "also", "however"})
 
 
-def _subject_after(after: str) -> Source | None:
+def _subject_after(after: str, strict: bool = False) -> Source | None:
+    """The source after an inverted cue; ``strict``: only a proper name, or a person."""
     match = re.match(r"\s*([^,;:.!?\x00]+)(?:,\s*([^,;:!?\x00]+?)\s*(?:[,;.!?]|$))?", after)
     if not match:
         return None
+    if strict:
+        phrase = strip_time(clean(match.group(1)))
+        source = parse_np(phrase) if len(phrase.split()) <= 7 else None
+        if source is None or not source.is_person:
+            return None
     phrase = strip_time(clean(match.group(1)))
     phrase = re.split(r"\s+(?:on|in|at|during|to)\s+(?:a|an|the|his|her)\b", phrase)[0]
     source = parse_np(phrase)

@@ -34,6 +34,7 @@ SPEECH_VERBS = _words(
     emphasize emphasise complain lament boast brag joke quip exclaim shout yell mutter
     whisper testify allege confirm ask caution opine muse reiterate concur scoff gush
     grumble snap bark thunder chant protest reason speculate marvel recount
+    interject gloat
     """
 )
 #: Verbs that also name acts ("declared a state of emergency", "posted a photo"): a cue
@@ -44,7 +45,7 @@ ACT_VERBS = _words(
     suggest note recall continue agree post describe maintain observe mention propose
     recommend threaten demand hint indicate signal conclude repeat email blog publish
     assure reassure remind inform advise apologize apologise wonder charge remember
-    talk discuss instruct plead
+    talk discuss instruct plead issue release
     """
 )
 #: Verbs of stance, judgement and thought: a cue when the source is a person (or a
@@ -59,6 +60,10 @@ STANCE_VERBS = _words(
     rebuke fault assail excoriate berate castigate deride taunt vouch highlight tease
     bemoan dispute contest refute rebut debunk question invoke echo refer reference rescind
     """
+)
+#: Cues that can stand before their subject ("..., said the minister"); not "told".
+INVERTIBLE_VERBS = (SPEECH_VERBS - {"tell"}) | _words(
+    "note recall continue declare post observe predict conclude agree wonder"
 )
 #: Multi-word cues: the verb (any form) and the particle that must follow it.
 PHRASAL_CUES = {"point": "out", "lash": "out", "weigh": "in", "rail": "against", "sound": "off"}
@@ -171,7 +176,7 @@ NEGATIONS = _words("not never n't no")
 SUBORDINATORS = _words(
     """
     that which who whom when if because as after before while since although though
-    whereas than where unless until
+    whereas than where unless until what
     """
 )
 #: Words before a reporting-verb form that make it a noun or an adjective ("his remarks",

@@ -69,6 +69,12 @@ _DATELINE = re.compile(
 )
 
 
+_ADVERBIAL_TAIL = re.compile(
+    r"^\s*(?:[A-Z][a-z]*[.\u2024]|[A-Z]\w*(?=\s*,\s+(?:on|last|this|early|late)\b)"
+    r"|(?:on|last|this|early|late)\s+[A-Z]?\w+(?:\s+\w+)?)\s*,\s+(?=\S)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A parsed source: ``head`` is its head noun (``the:`` prefixed for "the officials")."""
@@ -290,6 +296,8 @@ def strip_verb_noise(before: str) -> tuple[str, bool, str | None]:
     auxiliary: str | None = None
     while True:
         stripped = strip_time(text)
+        if stripped != text and text[len(stripped) :].lstrip().startswith(","):
+            stripped += ","  # "Ruiz, a nurse, on Tuesday said": the appositive stays closed
         match = re.search(r"(?:^|\s)([\w'’]+)$", stripped)
         if not match:
             return stripped, negated, auxiliary
@@ -361,6 +369,9 @@ def leading_subject(text: str) -> str | None:
         if not match:
             break
         text = text[match.end() :]
+        # "At an event in Ames, Iowa, on Sunday, ...": the place and time go with it
+        while (more := _ADVERBIAL_TAIL.match(text)) is not None:
+            text = text[more.end() :]
     match = re.match(r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|I|We)\b)", text)
     if match:
         return match.group(1)

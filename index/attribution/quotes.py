@@ -76,8 +76,10 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
         mark, i, j = match.group(0), match.start(), match.end()
         prev = text[i - 1] if i > 0 else " "
         nxt = text[j] if j < n else " "
-        if mark in ("'", "’", '"') and prev.isdigit() and not nxt.isalnum():
-            continue  # 6' 2", the 1990s'
+        if mark in ("'", "’") and prev.isdigit() and not nxt.isalnum():
+            continue  # 6' 2, the 1990s'
+        if mark == '"' and prev.isdigit() and not nxt.isalnum() and open_at is None:
+            continue  # 2" of rain (a quote open before it is closed by it instead)
         opener = not prev.isalnum() and (nxt.isalnum() or nxt in "$£€…([")
         closer = (prev.isalnum() or prev in ".,!?;:)…-—%") and not nxt.isalnum()
         is_single = mark in _SINGLE_PAIRS or mark == "’"
