@@ -27,7 +27,7 @@ _ABBREVIATION_END = re.compile(
     + "|".join(lx.US_STATE_ABBREVIATIONS + lx.MONTH_ABBREVIATIONS + lx.NAME_ABBREVIATIONS)
     + r"|vs)\.)$"
 )
-_CONTINUES = re.compile(r"^(?:[a-z0-9—–-]|(?:" + "|".join(lx.WEEKDAYS + lx.MONTHS) + r")\b)")
+_CONTINUES = re.compile(r"^(?:[a-z0-9—–,;:)-]|(?:" + "|".join(lx.WEEKDAYS + lx.MONTHS) + r")\b)")
 _EMPHASIS = "*_"
 
 

@@ -78,8 +78,15 @@ _ACT_PERSON_FOLLOW = re.compile(
 )
 _TIME_NAMES = frozenset(lx.WEEKDAYS + lx.MONTHS + tuple(lx.MONTH_ABBREVIATIONS))
 _QUOTE_NEAR = re.compile(r"^(?:\s+[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
+#: A clause after the verb: "announced he will step down", "reported it had lost".
+_CLAUSE_FOLLOWS = re.compile(r"^\s+(?:he|she|it|they|we|i)\s+\w+", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
 _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
+#: Verbs that pass the subject on to an infinitive cue: "went on to say", "took to X to call".
+_HELPER_TO = re.compile(
+    r"\s+(?:went on|goes on|continued|continues|proceeded|began|begins|started|starts|rushed|"
+    r"took to [A-Z]\w+|takes to [A-Z]\w+|used (?:the|a|an|his|her|their) \w+)\s+to\s*$"
+)
 _DESCRIPTION = re.compile(
     r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+"
     r"((?:[\w'’.\u2024-]+\s+){0,6}[a-z][\w'’-]+)"
@@ -205,7 +212,10 @@ def _try_cue(
         return None  # "Ruiz's proposed wall", "Ruiz's comments" (but "Halbrook's admitted that")
     if lemma in _DOCUMENT_ACTS and not _DOCUMENT_FOLLOW.match(after):
         return None
-    if _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
+    helper = _HELPER_TO.search(before)
+    if helper and tag in {"VB", "VBN", "VBD"}:
+        before = before[: helper.start()]  # "Ruiz went on to explain": Ruiz explained
+    elif _TO_BEFORE.search(before) and tag in {"VB", "VBN", "VBD"}:
         return None  # "declined to say", "wants to tell": not said
     core, negated, auxiliary = strip_verb_noise(before)
     if negated:
@@ -220,7 +230,7 @@ def _try_cue(
             source = _subject_from_start(frame)
         elif auxiliary in lx.PASSIVE_AUXILIARIES:
             source = _subject_before(core)  # "is criticizing", "was saying"
-        elif lemma in lx.SPEECH_VERBS:
+        elif previous_word[:1].islower() or previous_word[:1].isdigit():
             source = _subject_from_start(frame)  # "Ruiz opened the debate saying ..."
             if source is not None and not source.is_person:
                 return None
@@ -249,7 +259,11 @@ def _try_cue(
     resolved = _resolve_here(source, core, ctx)
     named_person = resolved is not None and resolved.is_person and resolved.speaker[:1].isupper()
     if lemma in lx.ACT_VERBS and not (
-        quoted or _ACT_FOLLOW.match(after) or (named_person and _ACT_PERSON_FOLLOW.match(after))
+        quoted
+        or _ACT_FOLLOW.match(after)
+        or _CLAUSE_FOLLOWS.match(after)
+        or (named_person and lemma not in lx.PERFORMATIVE_ACTS)
+        or (named_person and _ACT_PERSON_FOLLOW.match(after))
     ):
         return None  # "declared a state of emergency" is an act, not speech
     if lemma in lx.STANCE_VERBS and not _stance_source(source, resolved, quoted and _Q in after):
@@ -358,6 +372,10 @@ def _subject_before(before: str) -> Source | None:
     np = text[cut + 1 :].strip()
     if appositive and cut >= 0 and text[cut] == ",":
         return _appositive_subject(text, cut, np)
+    if np.lower() in {"who", "which"} and cut >= 0 and text[cut] == ",":
+        # "Ruiz, who has called the plan ...": the relative clause speaks for its antecedent
+        rest = text[:cut].rstrip()
+        return parse_np(trim_np(rest[_last_cut(rest) + 1 :]))
     return parse_np(trim_np(np))
 
 

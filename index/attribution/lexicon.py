@@ -48,6 +48,9 @@ ACT_VERBS = _words(
     talk discuss instruct plead issue release
     """
 )
+#: Act verbs that stay acts even with a named person as subject ("declared a state of
+#: emergency", "posted a photo", "issued new shares"): they need a clause or a quotation.
+PERFORMATIVE_ACTS = _words("declare post publish issue release continue report charge signal")
 #: Verbs of stance, judgement and thought: a cue when the source is a person (or a
 #: quotation is in the sentence), as in "the senator criticized the plan".
 STANCE_VERBS = _words(
@@ -167,7 +170,9 @@ VERB_NOISE = _words(
     has have had also previously later earlier repeatedly publicly reportedly then once
     recently already again now would will could may might subsequently separately privately
     simply further flatly angrily quickly immediately initially first finally frequently
-    often always long just even likewise similarly famously openly loudly bluntly
+    often always long just even likewise similarly famously openly loudly bluntly sometimes
+    usually occasionally apparently allegedly personally himself herself themselves itself
+    ever still too also nonetheless nevertheless
     is are was were be been being do does did can should must shall
     """
 )

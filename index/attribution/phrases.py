@@ -233,7 +233,10 @@ def parse_np(np: str) -> Source | None:
     if role and role.lower().rstrip(".") in lx.HONORIFICS:
         role = None
     speaker = " ".join(w.rstrip(".") if len(w) > 2 else w for w in name)
-    return Source(speaker, role, True, head_noun(name[-1]))
+    # "the Netherlands", "the Kremlin", "the White House": a name after "the" with no role
+    # or title is a place or a body, not a person
+    person = not (definite and role is None)
+    return Source(speaker, role, person, head_noun(name[-1]))
 
 
 def _conjoined(words: list[str]) -> Source | None:
