@@ -77,7 +77,8 @@ _ACT_PERSON_FOLLOW = re.compile(
     r"\s+(?:of|to|for)\b)"
 )
 _TIME_NAMES = frozenset(lx.WEEKDAYS + lx.MONTHS + tuple(lx.MONTH_ABBREVIATIONS))
-_QUOTE_NEAR = re.compile(r"^(?:\s+[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
+_OPENING_PARTICIPLE = re.compile(r"^\s*([A-Z][a-z]+ing)\b[^,\x00]{3,200},\s+")
+_QUOTE_NEAR = re.compile(r"^(?:\s*[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
 #: A clause after the verb: "announced he will step down", "reported it had lost".
 _CLAUSE_FOLLOWS = re.compile(r"^\s+(?:he|she|it|they|we|i)\s+\w+", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
@@ -85,7 +86,8 @@ _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 #: Verbs that pass the subject on to an infinitive cue: "went on to say", "took to X to call".
 _HELPER_TO = re.compile(
     r"\s+(?:went on|goes on|continued|continues|proceeded|began|begins|started|starts|rushed|"
-    r"took to [A-Z]\w+|takes to [A-Z]\w+|used (?:the|a|an|his|her|their) \w+)\s+to\s*$"
+    r"(?:took|takes) to [A-Z]\w+|(?:went|goes) on [A-Z]\w+|"
+    r"used (?:the|a|an|his|her|their) \w+)\s+to\s*$"
 )
 _DESCRIPTION = re.compile(
     r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+"
@@ -162,6 +164,14 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             main = main or cue
     if main is not None:
         return _remember(main, ctx)
+    opening = _OPENING_PARTICIPLE.match(frame)
+    form = lx.cue_forms().get(opening.group(1).lower()) if opening else None
+    if opening and form and form[1] == "VBG" and form[0] not in lx.PHRASAL_CUES:
+        # "Noting that ..., Ruiz put her finger on ...": the participle is the main subject's
+        source = _subject_from_start(frame[opening.end() :])
+        if source is not None and source.is_person:
+            found = Cue(_resolve_here(source, "", ctx), opening.group(1).lower(), leading_channel)
+            return _remember(found, ctx)
     according = _ACCORDING_RE.search(frame)
     if according:
         phrase = re.split(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s", frame[according.end() :])[
@@ -230,6 +240,10 @@ def _try_cue(
             source = _subject_from_start(frame)
         elif auxiliary in lx.PASSIVE_AUXILIARIES:
             source = _subject_before(core)  # "is criticizing", "was saying"
+        elif previous_word[:1].isupper():
+            source = _subject_before(core)  # "with Ana Ruiz calling the plan ..."
+            if source is None or not source.is_person:
+                return None
         elif previous_word[:1].islower() or previous_word[:1].isdigit():
             source = _subject_from_start(frame)  # "Ruiz opened the debate saying ..."
             if source is not None and not source.is_person:
@@ -254,7 +268,11 @@ def _try_cue(
             inverted = source is not None
     if source is None:
         return None
-    if tag in {"VB", "VBP"} and not _plural_or_first_person(source):
+    if (
+        tag in {"VB", "VBP"}
+        and not (helper or auxiliary in lx.MODALS)
+        and not _plural_or_first_person(source)
+    ):
         return None  # "the call", "their support": a noun
     resolved = _resolve_here(source, core, ctx)
     named_person = resolved is not None and resolved.is_person and resolved.speaker[:1].isupper()
@@ -375,8 +393,35 @@ def _subject_before(before: str) -> Source | None:
     if np.lower() in {"who", "which"} and cut >= 0 and text[cut] == ",":
         # "Ruiz, who has called the plan ...": the relative clause speaks for its antecedent
         rest = text[:cut].rstrip()
-        return parse_np(trim_np(rest[_last_cut(rest) + 1 :]))
-    return parse_np(trim_np(np))
+        segment = rest[_last_cut(rest) + 1 :]
+        antecedent = parse_np(trim_np(segment))
+        if antecedent is None:  # "... was echoed by Gov. Ana Ruiz, who noted"
+            runs = name_runs(segment)
+            if runs and not segment[runs[-1].end() :].strip():
+                prefix = role_prefix(segment[: runs[-1].start()])
+                antecedent = parse_np(f"{prefix} {runs[-1].group(0)}".strip())
+        return antecedent
+    source = parse_np(trim_np(np))
+    if source is not None and " and " in source.speaker and cut >= 0 and text[cut] == ",":
+        return _listed(text[:cut], source)
+    return source
+
+
+def _listed(rest: str, last: Source) -> Source:
+    """ "Ana Ruiz, Jo Lee and Sam Hart said": the whole list speaks."""
+    names = [last.speaker]
+    while True:
+        cut = _last_cut(rest)
+        piece = parse_np(trim_np(rest[cut + 1 :]))
+        if piece is None or not piece.is_person or not piece.speaker[:1].isupper():
+            break
+        names.insert(0, piece.speaker)
+        if cut < 0 or rest[cut] != ",":
+            break
+        rest = rest[:cut]
+    if len(names) == 1:
+        return last
+    return Source(", ".join(names[:-1]) + ", " + names[-1], None, True, last.head)
 
 
 def _last_cut(text: str) -> int:

@@ -69,9 +69,27 @@ INVERTIBLE_VERBS = (SPEECH_VERBS - {"tell"}) | _words(
     "note recall continue declare post observe predict conclude agree wonder"
 )
 #: Multi-word cues: the verb (any form) and the particle that must follow it.
-PHRASAL_CUES = {"point": "out", "lash": "out", "weigh": "in", "rail": "against", "sound": "off"}
+PHRASAL_CUES = {
+    "point": "out",
+    "lash": "out",
+    "weigh": "in",
+    "rail": "against",
+    "sound": "off",
+    "shoot": "back",
+    "fire": "back",
+    "hit": "back",
+    "push": "back",
+    "speak": "out",
+}
 #: A cue in the passive with a "by" agent ("was asked by the host"): the agent is the source.
-PASSIVE_AGENT_VERBS = _words("ask tell quote cite call describe criticize criticise praise")
+PASSIVE_AGENT_VERBS = _words(
+    """
+    ask tell quote cite call describe criticize criticise praise echo endorse back support
+    oppose condemn attack dismiss reject challenge question accuse
+    """
+)
+#: Auxiliaries after which a base form is a verb whatever the subject ("Ruiz will discuss").
+MODALS = _words("will would can could may might should must shall do does did")
 
 # ------------------------------------------------------------------ people and bodies
 PRONOUNS_PERSON = _words("he she him her i we you")
@@ -172,7 +190,7 @@ VERB_NOISE = _words(
     simply further flatly angrily quickly immediately initially first finally frequently
     often always long just even likewise similarly famously openly loudly bluntly sometimes
     usually occasionally apparently allegedly personally himself herself themselves itself
-    ever still too also nonetheless nevertheless
+    ever still too also nonetheless nevertheless both all each
     is are was were be been being do does did can should must shall
     """
 )

@@ -45,7 +45,9 @@ LEADING_TIME = re.compile(
     rf"night|morning|afternoon|evening|weekend)|yesterday|today|tonight|overnight)\s+",
     re.IGNORECASE,
 )
-_ROLE_BEFORE = re.compile(r"(?:^|[.;:!?]\s+|\s)(?:[Tt]he|[Aa]n?)\s+([a-z][\w'’ -]{2,50}),\s*$")
+_ROLE_BEFORE = re.compile(
+    r"(?:^|[.;:!?]\s+|\s)(?:[Tt]he|[Aa]n?)\s+([a-z][\w'’-]*(?:\s+[\w'’-]+){0,4}),\s*$"
+)
 _ROLE_AFTER = re.compile(
     r"^,\s+(?:\d{1,3},\s+)?(?:a|an|the)\s+((?:[\w'’-]+\s+){0,9}?[\w'’-]+)\s*(?:[,.;:!?]|$)"
 )
@@ -315,7 +317,7 @@ def strip_verb_noise(before: str) -> tuple[str, bool, str | None]:
         text = stripped[: match.start(1)].rstrip()
 
 
-_AUXILIARIES = lx.PASSIVE_AUXILIARIES | {"has", "have", "had", "will", "would", "could", "may"}
+_AUXILIARIES = lx.PASSIVE_AUXILIARIES | lx.MODALS | {"has", "have", "had"}
 
 
 def appositive_role(phrase: str) -> str | None:
