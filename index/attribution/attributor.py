@@ -70,7 +70,7 @@ class Attributor:
             found, is_bare = self._own_attribution(paragraph, quotes, start, end, fraction)
             own.append(found)
             bare.append(is_bare)
-            self.observe_names(paragraph[start:end])
+            self.observe_names(frame(paragraph, quotes, start, end))  # names outside quotes
 
         result: list[Attribution] = []
         continuation = (

@@ -78,6 +78,12 @@ _ACT_PERSON_FOLLOW = re.compile(
 )
 _TIME_NAMES = frozenset(lx.WEEKDAYS + lx.MONTHS + tuple(lx.MONTH_ABBREVIATIONS))
 _OPENING_PARTICIPLE = re.compile(r"^\s*([A-Z][a-z]+ing)\b[^,\x00]{3,200},\s+")
+#: A sentence-opening subordinate clause with its comma: "As she left the stage, ".
+_LEADING_CLAUSE = re.compile(
+    r"^\s*(?:Even\s+)?(?:As|While|When|After|Before|Though|Although|If|Because|Since|Once)\b"
+    r"[^,\x00]{0,150},\s+"
+)
+_ADJECTIVE_ENDINGS = ("ous", "ive", "ful", "less", "ical", "able", "ible")
 _QUOTE_NEAR = re.compile(r"^(?:\s*[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
 #: A clause after the verb: "announced he will step down", "reported it had lost".
 _CLAUSE_FOLLOWS = re.compile(r"^\s+(?:he|she|it|they|we|i)\s+\w+", re.IGNORECASE)
@@ -212,8 +218,15 @@ def _try_cue(
     before = frame[: match.start()]
     previous = re.search(r"([\w'’]+)[^\w\x00]*$", before)
     previous_word = previous.group(1) if previous else ""
-    if previous_word.lower() in lx.NOUN_MARKERS or (
-        tag != "VBG" and previous_word.lower() in _NOUN_BEFORE
+    if (
+        previous_word.lower() in lx.NOUN_MARKERS
+        or (tag != "VBG" and previous_word.lower() in _NOUN_BEFORE)
+        or (
+            tag in {"VBZ", "VB"}
+            and previous_word.islower()
+            and previous_word.endswith(_ADJECTIVE_ENDINGS)
+            and previous_word not in lx.ROLE_WORDS
+        )
     ):
         return None  # "his remarks", "the most contested", "in states": a noun or adjective
     if previous_word.endswith(("'s", "’s", "s'", "s’")) and (
@@ -270,7 +283,7 @@ def _try_cue(
         return None
     if (
         tag in {"VB", "VBP"}
-        and not (helper or auxiliary in lx.MODALS)
+        and not (helper or auxiliary in lx.ASSERTING_MODALS)
         and not _plural_or_first_person(source)
     ):
         return None  # "the call", "their support": a noun
@@ -314,8 +327,18 @@ def _in_subordinate_clause(core: str, source: Source) -> bool:
 
 
 def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
-    """Resolve a pronoun to a name earlier in the same sentence, else through the context."""
+    """Resolve a pronoun to a name in the same sentence, else through the context.
+
+    The sentence's subject comes first ("Ruiz hit Lee on jobs, and she claimed ...": Ruiz),
+    also when the pronoun opens the sentence in a subordinate clause ("As she left, Ruiz
+    said": Ruiz); then the last name before the pronoun.
+    """
     if source.speaker in {"he", "she"}:
+        leading = _LEADING_CLAUSE.match(core)
+        subject = leading_subject(core[leading.end() :] if leading else core)
+        named = parse_np(subject) if subject and subject.lower() not in {"he", "she"} else None
+        if named is not None and named.is_person and named.speaker[:1].isupper():
+            return ctx.resolve(named)
         for run in reversed(name_runs(core)):
             if AFTER_PREPOSITION.search(core[: run.start()]):
                 continue
@@ -454,6 +477,8 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     for j in range(1, len(segments)):
         if not all(_appositive_like(segment) for segment in segments[:j]):
             break
+        if _PARTY_STATE.fullmatch(segments[j].strip()):
+            continue  # "R-Ohio"
         name = parse_np(trim_np(segments[j]))
         if name is None:
             continue

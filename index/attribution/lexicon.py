@@ -88,8 +88,10 @@ PASSIVE_AGENT_VERBS = _words(
     oppose condemn attack dismiss reject challenge question accuse
     """
 )
-#: Auxiliaries after which a base form is a verb whatever the subject ("Ruiz will discuss").
+#: Auxiliaries (a base form after them is a verb whatever the subject).
 MODALS = _words("will would can could may might should must shall do does did")
+#: Auxiliaries that report rather than suppose: "Ruiz will discuss", not "would ever admit".
+ASSERTING_MODALS = _words("will shall do does did")
 
 # ------------------------------------------------------------------ people and bodies
 PRONOUNS_PERSON = _words("he she him her i we you")
@@ -219,6 +221,8 @@ FUNCTION_WORDS = _words(
 PREPOSITIONS = _words("for of at with from by to in on")
 CONNECTORS = _words("of for and the on de del")
 PASSIVE_AUXILIARIES = _words("was were is are be been being")
+#: Words that are never a source, capitalised or not.
+DEMONSTRATIVES = _words("there this that these those what which who it's")
 #: Words a subject phrase never contains (finite verbs among them: "the plan is dead").
 BAD_NP_WORDS = _words(
     """

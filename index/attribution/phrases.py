@@ -61,7 +61,8 @@ _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
     r"But|And|Still|Yet|Also|Now|Then|Last|This|Since|When|While|As|Asked|Speaking|Writing|"
     r"Appearing|Responding|Like|Unlike|Despite|Instead|Separately|Elsewhere|Today|Yesterday|"
-    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
+    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}"
+    r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards)|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
 )
 
 
@@ -162,7 +163,12 @@ def parse_np(np: str) -> Source | None:
     if not words or len(words) > 12:
         return None
     lowered = [bare(w) for w in words]
-    if lowered[-1] in lx.PASSIVE_AUXILIARIES or any(w in lx.BAD_NP_WORDS for w in lowered):
+    if lowered[-1] in lx.PASSIVE_AUXILIARIES and words[-1].islower():
+        return None
+    if any(
+        b in lx.BAD_NP_WORDS and (w.islower() or b in lx.DEMONSTRATIVES)
+        for w, b in zip(words, lowered, strict=True)
+    ):
         return None
     if len(words) == 1 and lowered[0] in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP:
         return Source(lowered[0], None, lowered[0] in lx.PRONOUNS_PERSON, lowered[0])
@@ -275,6 +281,18 @@ def _named_with_modifier(words: list[str], lowered: list[str]) -> Source | None:
     return None
 
 
+def _names_before(words: list[str]) -> bool:
+    """The words before an "and" end in a short run of capitalised words (a name)."""
+    run = 0
+    for word in reversed(words):
+        if word.lower() in lx.CLAUSE_WORDS or word.endswith((",", ";", ":")):
+            break
+        if not (word[:1].isupper() or bare(word) in lx.PARTICLES | lx.DETERMINERS):
+            return False
+        run += 1
+    return 1 <= run <= 5 and words[-1][:1].isupper() and bare(words[-1]) not in lx.LEADING_ADVERBS
+
+
 def trim_np(np: str) -> str:
     """Cut a subject phrase to the words after the last clause word, adverbs removed."""
     np = LEADING_TIME.sub("", clean(np))
@@ -283,6 +301,8 @@ def trim_np(np: str) -> str:
         if words[i].lower() in lx.CLAUSE_WORDS:
             if i == 0 and words[i].lower() in {"which", "who", "whom", "whose"}:
                 return ""  # "..., which the minister said was final, ...": not a source
+            if words[i].lower() == "and" and _names_before(words[:i]):
+                continue  # "Ana Ruiz and her aides said": one subject
             words = words[i + 1 :]
             break
     while words and words[0].lower().strip(",") in lx.LEADING_ADVERBS:
