@@ -99,7 +99,7 @@ _DESCRIPTION = re.compile(
     r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+"
     r"((?:[\w'’.\u2024-]+\s+){0,6}[a-z][\w'’-]+)"
 )
-_NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile"}
+_NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile", "to"}
 #: What may follow a cue whose content is elsewhere: a time, a channel, an appositive.
 _BARE_AFTER = re.compile(r"^(?:\s+(?!that\b)[^\s\x00]+){0,5}?\s*[.!?]?\s*$")
 _BY_AGENT = re.compile(

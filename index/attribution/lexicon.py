@@ -139,7 +139,7 @@ ROLE_WORDS = _words(
     principal headteacher dean provost treasurer auditor prosecutor lawyer barrister
     solicitor sheriff candidate nominee host anchor commentator columnist reporter
     winger striker midfielder defender goalkeeper forward player jockey bowler batsman
-    champion capt adm
+    champion capt adm pastor priest cardinal chaplain deacon
     """
 )
 #: Head nouns of organisations and bodies ("Kestrel Air" is not, "the Treasury Department" is).
@@ -174,7 +174,7 @@ PARTICLES = _words("von van der den de da di la le bin al ibn du dos del")
 CLAUSE_WORDS = _words(
     """
     that and but while as after before when because since if though although where whereas
-    so which who whom whose than
+    so which who whom whose than what
     """
 )
 #: Words that may open a sentence before its subject ("Meanwhile, the council said").
