@@ -88,7 +88,8 @@ def table(results: list[dict]) -> None:
             ok = sum(r["project_ok"] for r in xs)
             trivial = sum(r["trivial_ok"] for r in xs)
             n = len(xs)
-            print(f"| {label} | {part} | {n} | {pct(found, n)} | {pct(ok, n)} | {pct(trivial, n)} |")
+            cells = f"{pct(found, n)} | {pct(ok, n)} | {pct(trivial, n)}"
+            print(f"| {label} | {part} | {n} | {cells} |")
     print()
     print("| publisher | part | A n | A right | A trivial | B n | B right | B trivial |")
     print("|---|---|---|---|---|---|---|---|")
@@ -110,7 +111,7 @@ def table(results: list[dict]) -> None:
 def precision(data: Path) -> None:
     """Attributed sentences that overlap no annotated attribution (dev / held out)."""
     sys.path.insert(0, str(ROOT))
-    from index.ingest import read_article  # noqa: PLC0415
+    from index.ingest import read_article
 
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for line in (data / "quotes.jsonl").read_text(encoding="utf-8").splitlines():

@@ -233,7 +233,7 @@ ROWS: list[dict] = [
     },
     {
         "id": "dateline-before-subject",
-        "paragraph": "OSLO (Wire) - Finance Minister Siv Dahl said on Friday that taxes would fall.",
+        "paragraph": "OSLO (Wire) - Finance Minister Siv Dahl said on Friday that tax would fall.",
         "want": {"speaker": "Siv Dahl", "role": "Finance Minister"},
     },
     {
