@@ -335,7 +335,7 @@ def cue_forms() -> dict[str, tuple[str, str]]:
     ``VBD`` (``said``), ``VBN`` (``written``), ``VBG`` (``saying``). A form shared by two
     tags keeps the first of VBD, VBZ, VBN, VBG, VB (``said`` is past before participle).
     """
-    from lemminflect import getAllInflections
+    from lemminflect import getAllInflections  # lazy: its table loads on first use
 
     forms: dict[str, tuple[str, str]] = {}
     lemmas = SPEECH_VERBS | ACT_VERBS | STANCE_VERBS | set(PHRASAL_CUES)
