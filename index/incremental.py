@@ -11,7 +11,6 @@ rules re-parses everything (embeddings are still reused: they depend on text onl
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import logging
 from functools import cache
 from pathlib import Path
@@ -31,24 +30,22 @@ _PARSER_PACKAGES = (attribution,)
 
 
 def parser_sources() -> list[Path]:
-    """The source files of the parser: the modules above and every file of the packages."""
+    """The parser's files: the modules above, and every module and table of the packages."""
     files = [Path(module.__file__) for module in _PARSER_MODULES]
     for package in _PARSER_PACKAGES:
-        files.extend(sorted(Path(package.__file__).parent.glob("*.py")))
+        folder = Path(package.__file__).parent
+        files.extend(sorted([*folder.glob("*.py"), *folder.glob("*.txt")]))
     return files
 
 
 @cache
 def parser_fingerprint() -> str:
-    """sha256 over the source of the modules that turn article bytes into an ``Article``.
-
-    The version of lemminflect is part of it: it supplies the inflections of the cues.
-    """
+    """sha256 over the source of the modules that turn article bytes into an ``Article``
+    (and the data files they read, such as the cue verbs' inflection table)."""
     digest = hashlib.sha256()
     for path in parser_sources():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update(importlib.metadata.version("lemminflect").encode())
     return digest.hexdigest()[:16]
 
 

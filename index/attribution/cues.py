@@ -84,7 +84,20 @@ _LEADING_CLAUSE = re.compile(
     r"[^,\x00]{0,150},\s+"
 )
 _ADJECTIVE_ENDINGS = ("ous", "ive", "ful", "less", "ical", "able", "ible")
-_QUOTE_NEAR = re.compile(r"^(?:\s*[^\s\x00]+){0,6}?\s*[,:]?\s*\x00")
+_TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
+_SEEN_BY = re.compile(r"\s+seen by\b.*$")
+_ACCORDING_END = re.compile(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s")
+_PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\x00]*$")
+_AND_END = re.compile(r"(?:^|\s)and\s*$", re.IGNORECASE)
+_RELATIVE_OPEN = re.compile(r",\s*(?:who|which)\b")
+_NEXT_WORD = re.compile(r"\s+([\w'’.\u2024-]+)")
+_AFTER_SUBJECT = re.compile(r"\s*([^,;:.!?\x00]+)(?:,\s*([^,;:!?\x00]+?)\s*(?:[,;.!?]|$))?")
+_AFTER_CHANNEL_CUT = re.compile(r"\s+(?:on|in|at|during|to)\s+(?:a|an|the|his|her)\b")
+_TOLD_OBJECT = re.compile(r"\s*(?:the\s+)?[\w'’.-]+(?:\s+[A-Z][\w'’.-]*)*")
+_NUMERIC_CHANNEL = re.compile(r"(?:on|in|at)\s+\d.*")
+#: A quotation within six words after the cue (words are whitespace-delimited, so the
+#: pattern cannot backtrack through the ways of cutting one word in pieces).
+_QUOTE_NEAR = re.compile(r"^\s*(?:[^\s\x00]+\s+){0,6}?[^\s\x00]{0,3}\s*\x00")
 #: A clause after the verb: "announced he will step down", "reported it had lost".
 _CLAUSE_FOLLOWS = re.compile(r"^\s+(?:he|she|it|they|we|i)\s+\w+", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[,:;()\x00—–]")
@@ -126,9 +139,18 @@ class Cue:
 
 
 @cache
-def _cue_re() -> re.Pattern[str]:
-    forms = sorted(lx.cue_forms(), key=len, reverse=True)
-    return re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, forms)) + r")(?![\w'’-])")
+def _particle_re(particle: str) -> re.Pattern[str]:
+    return re.compile(rf"\s+{particle}\b")
+
+
+_TOKEN = re.compile(r"[\w'’-]+")
+
+
+def _cue_matches(frame: str) -> list[re.Match[str]]:
+    """The words of ``frame`` that are forms of a cue verb, in order (a set lookup per
+    word: much faster than one alternation of ~800 forms)."""
+    forms = lx.cue_forms()
+    return [m for m in _TOKEN.finditer(frame) if m.group(0) in forms]
 
 
 def find_cue(frame: str, ctx: Context, quoted: bool) -> Cue | None:
@@ -149,10 +171,10 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
     leading_channel = None
     if leading:
         phrase = strip_time(clean(leading.group(1) or leading.group(2)))
-        leading_channel = lower_first(re.sub(r"\s+seen by\b.*$", "", phrase))
+        leading_channel = lower_first(_SEEN_BY.sub("", phrase))
     subordinate: Cue | None = None
     main: Cue | None = None
-    for match in _cue_re().finditer(frame):
+    for match in _cue_matches(frame):
         found = _try_cue(frame, match, ctx, quoted, leading_channel)
         if found is None:
             continue
@@ -180,9 +202,7 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             return _remember(found, ctx)
     according = _ACCORDING_RE.search(frame)
     if according:
-        phrase = re.split(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s", frame[according.end() :])[
-            0
-        ]
+        phrase = _ACCORDING_END.split(frame[according.end() :])[0]
         channel = leading_channel
         doc = _DOC_RE.match(clean(phrase))
         if doc:
@@ -204,19 +224,19 @@ def _try_cue(
     frame: str, match: re.Match[str], ctx: Context, quoted: bool, leading_channel: str | None
 ) -> tuple[Cue, bool] | None:
     """The cue at ``match`` with its source, and whether it sits in a subordinate clause."""
-    word = match.group(1)
+    word = match.group(0)
     lemma, tag = lx.cue_forms()[word]
     after = frame[match.end() :]
     cue = word
     particle = lx.PHRASAL_CUES.get(lemma)
     if particle is not None:
-        follows = re.match(rf"\s+{particle}\b", after)
+        follows = _particle_re(particle).match(after)
         if not follows:
             return None
         cue = f"{word} {particle}"
         after = after[follows.end() :]
     before = frame[: match.start()]
-    previous = re.search(r"([\w'’]+)[^\w\x00]*$", before)
+    previous = _PREVIOUS_WORD.search(before)
     previous_word = previous.group(1) if previous else ""
     if (
         previous_word.lower() in lx.NOUN_MARKERS
@@ -249,7 +269,7 @@ def _try_cue(
     source: Source | None = None
     inverted = False
     if tag == "VBG":
-        if re.search(r"(?:,|\band|\bwhile|\b(?:" + _PREPS + r"))\s*$", core):
+        if _PARTICIPLE_LINK.search(core):
             source = _subject_from_start(frame)
         elif auxiliary in lx.PASSIVE_AUXILIARIES:
             source = _subject_before(core)  # "is criticizing", "was saying"
@@ -269,7 +289,7 @@ def _try_cue(
             inverted = source is not None
         if source is not None:
             pass
-        elif re.search(r"(?:^|\s)and\s*$", core, re.IGNORECASE):
+        elif _AND_END.search(core):
             source = _subject_from_start(frame)
         else:
             source = _subject_before(core)
@@ -308,12 +328,13 @@ def _try_cue(
 
 
 _PREPS = "of|by|for|in|after|before|without|when|on|about|through|from|since|upon"
+_PARTICIPLE_LINK = re.compile(r"(?:,|\band|\bwhile|\b(?:" + _PREPS + r"))\s*$")
 
 
 def _in_subordinate_clause(core: str, source: Source) -> bool:
     """The cue sits in a subordinate clause: "a state that she hoped to carry", or in a
     relative clause still open ("Ruiz, who joined in 2018 and asked ...")."""
-    relative = list(re.finditer(r",\s*(?:who|which)\b", core))
+    relative = list(_RELATIVE_OPEN.finditer(core))
     if relative and "," not in core[relative[-1].end() :]:
         return True
     words = core.split()
@@ -389,7 +410,7 @@ def _ends_with_quote(before: str) -> bool:
 
 def _after_is_np(after: str) -> bool:
     """The words after an inverted cue start a noun phrase: "said the minister", "said Ruiz"."""
-    match = re.match(r"\s+([\w'’.\u2024-]+)", after)
+    match = _NEXT_WORD.match(after)
     if not match:
         return False
     word = match.group(1)
@@ -408,7 +429,7 @@ def _subject_before(before: str) -> Source | None:
     text = text.rstrip(",").rstrip()
     if not text or text.endswith(_Q):
         return None
-    text = re.sub(r"\s*\([^()\x00]{0,40}\)$", "", text)  # "Sen. Ana Ruiz (D-Ohio)"
+    text = _TRAILING_PARENS.sub("", text)  # "Sen. Ana Ruiz (D-Ohio)"
     cut = _last_cut(text)
     np = text[cut + 1 :].strip()
     if appositive and cut >= 0 and text[cut] == ",":
@@ -529,7 +550,7 @@ def _is_role(role: str) -> bool:
 
 def _subject_after(after: str, strict: bool = False) -> Source | None:
     """The source after an inverted cue; ``strict``: only a proper name, or a person."""
-    match = re.match(r"\s*([^,;:.!?\x00]+)(?:,\s*([^,;:!?\x00]+?)\s*(?:[,;.!?]|$))?", after)
+    match = _AFTER_SUBJECT.match(after)
     if not match:
         return None
     if strict:
@@ -538,7 +559,7 @@ def _subject_after(after: str, strict: bool = False) -> Source | None:
         if source is None or not source.is_person:
             return None
     phrase = strip_time(clean(match.group(1)))
-    phrase = re.split(r"\s+(?:on|in|at|during|to)\s+(?:a|an|the|his|her)\b", phrase)[0]
+    phrase = _AFTER_CHANNEL_CUT.split(phrase)[0]
     source = parse_np(phrase)
     if source is None:
         return None
@@ -552,14 +573,14 @@ def channel_after(after: str, cue: str) -> str | None:
     """A channel right after the cue: "said in a statement", "told reporters at a briefing"."""
     text = after
     if cue in {"told", "tells", "telling"}:  # skip the object: "told reporters at a briefing"
-        object_match = re.match(r"\s*(?:the\s+)?[\w'’.-]+(?:\s+[A-Z][\w'’.-]*)*", text)
+        object_match = _TOLD_OBJECT.match(text)
         if object_match:
             text = text[object_match.end() :]
     text = LEADING_TIME.sub("", text.lstrip())
     match = _TRAILING_CHANNEL.match(text)
     if not match:
         return None
-    channel = re.sub(r"\s+seen by\b.*$", "", strip_time(clean(match.group(1))))
+    channel = _SEEN_BY.sub("", strip_time(clean(match.group(1))))
     words = channel.split()
     if (
         len(words) < 2
@@ -574,6 +595,6 @@ def channel_after(after: str, cue: str) -> str | None:
         return None
     if not _MEDIA_RE.search(channel) and all(w.strip(".,") in _TIME_NAMES for w in named):
         return None  # "in October", "on Tuesday": a time, not a channel
-    if re.fullmatch(r"(?:on|in|at)\s+\d.*", channel) or strip_time(" " + channel) == "":
+    if _NUMERIC_CHANNEL.fullmatch(channel) or strip_time(" " + channel) == "":
         return None
     return lower_first(channel)

@@ -8,15 +8,17 @@ frozenset; nothing here is article-specific.
 
 Reporting verbs are listed by lemma only. Their inflected forms (``say`` -> ``said``,
 ``says``, ``saying``; ``refer`` -> ``referred``; ``seek`` -> ``sought``) come from
-lemminflect's inflection table, built once per process on first use (``cue_forms``): the
-table knows irregular verbs and English consonant doubling, which depends on stress
-(``refer``/``referred`` but ``offer``/``offered``) and so cannot be done by suffix rules.
+lemminflect's inflection lexicon, which knows irregular verbs and English consonant
+doubling (it depends on stress: ``refer``/``referred`` but ``offer``/``offered``, so
+suffix rules get it wrong). The forms are generated into ``inflections.txt`` beside this
+file (``python -m index.attribution.inflect``) and read from there (``cue_forms``).
 """
 
 from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -327,25 +329,27 @@ MONTH_ABBREVIATIONS = ["Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", 
 
 
 # ------------------------------------------------------------------ inflection
+INFLECTIONS = Path(__file__).with_name("inflections.txt")
+
+
+def cue_lemmas() -> frozenset[str]:
+    """Every reporting verb, by lemma."""
+    return SPEECH_VERBS | ACT_VERBS | STANCE_VERBS | frozenset(PHRASAL_CUES)
+
+
 @cache
 def cue_forms() -> dict[str, tuple[str, str]]:
     """Every inflected form of every reporting verb: ``form -> (lemma, tag)``.
 
-    ``tag`` is the Penn tag lemminflect gives: ``VB``/``VBP`` (base), ``VBZ`` (``says``),
-    ``VBD`` (``said``), ``VBN`` (``written``), ``VBG`` (``saying``). A form shared by two
-    tags keeps the first of VBD, VBZ, VBN, VBG, VB (``said`` is past before participle).
+    ``tag`` is the Penn tag: ``VB`` (base), ``VBZ`` (``says``), ``VBD`` (``said``), ``VBN``
+    (``written``), ``VBG`` (``saying``). Read from ``inflections.txt``, which
+    ``inflect.generate_forms`` writes from lemminflect (``python -m index.attribution.inflect``);
+    a test keeps the two equal, so the table is lemminflect's while the parser pays
+    neither its import nor its table load (a few hundred milliseconds per process).
     """
-    from lemminflect import getAllInflections  # lazy: its table loads on first use
-
     forms: dict[str, tuple[str, str]] = {}
-    lemmas = SPEECH_VERBS | ACT_VERBS | STANCE_VERBS | set(PHRASAL_CUES)
-    for lemma in sorted(lemmas):
-        table = getAllInflections(lemma, upos="VERB")
-        if not table:
-            log.warning("no inflections known for the cue verb %r; using it as written", lemma)
-            table = {"VB": (lemma,)}
-        for tag in ("VBD", "VBZ", "VBN", "VBG", "VB", "VBP"):
-            for form in table.get(tag, ()):
-                if "'" not in form and "." not in form:
-                    forms.setdefault(form, (lemma, "VB" if tag == "VBP" else tag))
+    for line in INFLECTIONS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            form, lemma, tag = line.split("\t")
+            forms[form] = (lemma, tag)
     return forms

@@ -78,6 +78,13 @@ _ADVERBIAL_TAIL = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_LAST_WORD = re.compile(r"(?:^|\s)([\w'’]+)$")
+_RELATIVE_SPLIT = re.compile(r"\s+(?:who|which|whose)\s+")
+_PHRASE_BREAK = re.compile(r"[,.;:!?\"“”‘’()\n—–]")
+_PRONOUN_START = re.compile(r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|I|We)\b)")
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A parsed source: ``head`` is its head noun (``the:`` prefixed for "the officials")."""
@@ -93,7 +100,7 @@ def bare(word: str) -> str:
 
 
 def clean(phrase: str) -> str:
-    return re.sub(r"\s+", " ", phrase).strip(" ,;:\x00")
+    return _SPACES.sub(" ", phrase).strip(" ,;:\x00")
 
 
 def lower_first(phrase: str) -> str:
@@ -190,7 +197,7 @@ def parse_np(np: str) -> Source | None:
         lowered[0] in lx.FUNCTION_WORDS | lx.LEADING_ADVERBS or ADVERB.fullmatch(lowered[0])
     ):
         return None  # "By", "Hastily": a sentence-initial word, not a name
-    if lowered[-1].replace(",", "").isdigit():
+    if len(words) == 1 and lowered[0].replace(",", "").replace(".", "").isdigit():
         return None  # "the 30,000": a noun follows, not a verb
     if any(w.endswith("ing") and w.islower() and w not in {"king"} for w in words[1:]) or (
         lowered[0].endswith("ing") and words[0].islower() and (len(words) == 1 or not determined)
@@ -323,7 +330,7 @@ def strip_verb_noise(before: str) -> tuple[str, bool, str | None]:
         stripped = strip_time(text)
         if stripped != text and text[len(stripped) :].lstrip().startswith(","):
             stripped += ","  # "Ruiz, a nurse, on Tuesday said": the appositive stays closed
-        match = re.search(r"(?:^|\s)([\w'’]+)$", stripped)
+        match = _LAST_WORD.search(stripped)
         if not match:
             return stripped, negated, auxiliary
         word = match.group(1).lower().replace("’", "'")
@@ -346,7 +353,7 @@ def appositive_role(phrase: str) -> str | None:
         return None
     if phrase.replace(" ", "").isdigit():
         return None
-    phrase = re.split(r"\s+(?:who|which|whose)\s+", phrase)[0]
+    phrase = _RELATIVE_SPLIT.split(phrase)[0]
     words = phrase.split()
     if words[0].lower() in lx.DETERMINERS:
         words = words[1:]
@@ -357,7 +364,7 @@ def appositive_role(phrase: str) -> str | None:
 
 def role_prefix(before: str) -> str:
     """Title words right before a name: 'Rovers manager' in 'Rovers manager Gary Hollis'."""
-    tail = re.split(r"[,.;:!?\"“”‘’()\n—–]", before)[-1]
+    tail = _PHRASE_BREAK.split(before)[-1]
     words = tail.split()
     taken: list[str] = []
     for word in reversed(words):
@@ -397,7 +404,7 @@ def leading_subject(text: str) -> str | None:
         # "At an event in Ames, Iowa, on Sunday, ...": the place and time go with it
         while (more := _ADVERBIAL_TAIL.match(text)) is not None:
             text = text[more.end() :]
-    match = re.match(r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|I|We)\b)", text)
+    match = _PRONOUN_START.match(text)
     if match:
         return match.group(1)
     tokens = text.split()

@@ -136,15 +136,19 @@ def frame(paragraph: str, quotes: QuoteSpans, start: int, end: int) -> str:
 
 def quoted_fraction(paragraph: str, quotes: QuoteSpans, start: int, end: int) -> float:
     """Share of the sentence's visible characters (no spaces, no marks) inside quotes."""
-    text = paragraph[start:end]
-    total = sum(1 for ch in text if not ch.isspace() and ch not in QUOTE_CHARS)
+    total = _visible(paragraph[start:end])
     if total == 0:
         return 0.0
     inside = 0
     for a, b in quotes.spans:
         lo, hi = max(a, start), min(b, end)
         if lo < hi:
-            inside += sum(
-                1 for ch in paragraph[lo:hi] if not ch.isspace() and ch not in QUOTE_CHARS
-            )
+            inside += _visible(paragraph[lo:hi])
     return inside / total
+
+
+_INVISIBLE = re.compile("[\\s\"“”„«»‘’'`‚‹›]+")
+
+
+def _visible(text: str) -> int:
+    return len(text) - sum(len(m) for m in _INVISIBLE.findall(text))

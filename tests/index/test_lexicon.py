@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 
 import pytest
+from support import ROOT
 
 from index import incremental, sentences, speakers
+from index.attribution import inflect
 from index.attribution import lexicon as lx
 
 CLASSES = {"speech": lx.SPEECH_VERBS, "act": lx.ACT_VERBS, "stance": lx.STANCE_VERBS}
@@ -21,12 +25,30 @@ def test_each_reporting_verb_is_in_one_class() -> None:
 
 
 def test_every_lemma_has_its_inflections_from_the_table() -> None:
-    """No cue verb falls back to its bare form: lemminflect's table knows each one."""
+    """No cue verb falls back to its bare form: lemminflect's lexicon knows each one."""
     from lemminflect import getAllInflections
 
-    lemmas = lx.SPEECH_VERBS | lx.ACT_VERBS | lx.STANCE_VERBS | set(lx.PHRASAL_CUES)
+    lemmas = lx.cue_lemmas()
     unknown = sorted(lemma for lemma in lemmas if not getAllInflections(lemma, upos="VERB"))
     assert unknown == []
+
+
+def test_the_shipped_table_is_what_lemminflect_gives() -> None:
+    """inflections.txt is current: run `python -m index.attribution.inflect` if not."""
+    assert lx.cue_forms() == inflect.generate_forms()
+
+
+def test_the_parser_does_not_import_lemminflect() -> None:
+    """The table is read from the package: parsing pays no lemminflect import or load."""
+    code = (
+        "import sys; from index.ingest import parse_article; "
+        "parse_article('a.txt', b'Title\\n\\nAna Ruiz said so.'); "
+        "print('lemminflect' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "False"
 
 
 @pytest.mark.parametrize(
@@ -57,4 +79,5 @@ def test_the_parser_fingerprint_covers_every_module_of_the_package() -> None:
     """A change to any attribution module must invalidate cached parses."""
     names = {path.name for path in incremental.parser_sources()}
     assert {"cues.py", "phrases.py", "context.py", "lexicon.py", "quotes.py"} <= names
+    assert "inflections.txt" in names
     assert {"attributor.py", "ingest.py", "sentences.py"} <= names
