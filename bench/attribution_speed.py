@@ -4,10 +4,10 @@ Usage: ``python -m bench.attribution_speed [--data DIR] [--repeats N]``.
 
 Parsing is what a reindex does to every new or changed article before embedding it:
 decoding, blocks, sentence splitting (pysbd), quote detection and attribution. Printed,
-as a Markdown table: the one-off cost of the cue table (lemminflect's inflections, built
-on first use in a process), then for the PolNeAR sample (300 real articles, shared data;
-skipped when absent) and for the bundled article, the best of ``--repeats`` runs of
-parsing every file, as paragraphs and sentences per second, with the split between
+as a Markdown table: the one-off cost of reading the cue table (the inflections
+lemminflect generated, read on first use), then for the bundled article and the PolNeAR
+sample (300 real articles, shared data; skipped when absent), the best of ``--repeats``
+runs of parsing every file, as paragraphs and sentences per second, with the shares of
 sentence splitting and attribution. One process, one core; no timing is asserted anywhere.
 """
 
@@ -80,7 +80,7 @@ def main() -> int:
     start = time.perf_counter()
     lexicon.cue_forms()
     table_ms = (time.perf_counter() - start) * 1000
-    print(f"cue table (lemminflect, once per process): {table_ms:.0f} ms")
+    print(f"cue table (inflections.txt, read once per process): {table_ms:.1f} ms")
     print()
     print(
         "| corpus | articles | body paragraphs | sentences | best of | seconds "
