@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {ask,reindex,add,remove,speakers,quotes,chat,run}``.
+"""Command line: ``python -m bot {ask,reindex,add,remove,speakers,quotes,chat,run,attribute}``.
 
 Logging is configured here, once. Every error the user can fix is printed as one line
 on stderr with a non-zero exit; nothing here can damage an index already built.
@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "export-onnx", help="export the model for EMBEDDING_BACKEND=onnx (into ONNX_DIR)"
     )
+    attribute = sub.add_parser("attribute", help="who said what in article files (no index)")
+    attribute.add_argument("files", nargs="+", metavar="FILE")
+    attribute.add_argument("--json", action="store_true", help="one JSON object per sentence")
     return parser
 
 
@@ -204,6 +207,10 @@ def cmd_run(engine: EngineAPI, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "attribute":  # reads files only: no settings, no index, no model
+        from bot.attribute import run
+
+        return run(args.files, args.json)
     try:
         settings = Settings.load()
     except SettingsError as exc:

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.attribution import Attributor
+from index.attribution.quotes import find_quotes
 from index.checksums import sha256_bytes
 from index.classify import classify_block
 from index.errors import ArticleError, CorpusError
 from index.models import Article, Attribution, Paragraph, Sentence
-from index.quotes import find_quotes
 from index.sentences import split_sentences
 
 log = logging.getLogger(__name__)

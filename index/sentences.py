@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import pysbd
 
-from index.quotes import find_quotes
+from index.attribution import lexicon as lx
+from index.attribution.quotes import find_quotes
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +23,11 @@ _MAX_CHUNK = 5_000
 _HAS_WORD = re.compile(r"\w")
 # pysbd ends sentences after these when a capital follows ("2 p.m. Monday", "Calif. —").
 _ABBREVIATION_END = re.compile(
-    r"(?:\b[ap]\.m\.|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|"
-    r"Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jan|Feb|Mar|Apr|"
-    r"Aug|Sept|Sep|Oct|Nov|Dec|Gov|Sen|Rep|Gen|Col|Lt|Sgt|Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|vs)\.)$"
+    r"(?:\b[ap]\.m\.|\b(?:"
+    + "|".join(lx.US_STATE_ABBREVIATIONS + lx.MONTH_ABBREVIATIONS + lx.NAME_ABBREVIATIONS)
+    + r"|vs)\.)$"
 )
-_CONTINUES = re.compile(
-    r"^(?:[a-z0-9—–-]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"January|February|March|April|May|June|July|August|September|October|November|December)\b)"
-)
+_CONTINUES = re.compile(r"^(?:[a-z0-9—–,;:)-]|(?:" + "|".join(lx.WEEKDAYS + lx.MONTHS) + r")\b)")
 _EMPHASIS = "*_"
 
 

@@ -1,6 +1,6 @@
 """Who said what: every source the indexed articles quote or cite, and their sentences.
 
-The attributor (``index/attribution.py``) already resolves pronouns, definite
+The attributor (``index/attribution/``) already resolves pronouns, definite
 descriptions ("the spokesman") and bare surnames within an article to the full name it
 met first, and splits roles from names ("Kremlin spokesman Dmitry Peskov" becomes
 speaker "Dmitry Peskov", role "Kremlin spokesman"). What it can leave, and this module
@@ -25,20 +25,15 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from index.attribution import _ROLE_WORDS as ROLE_WORDS  # the attributor's own role lexicon
+from index.attribution import lexicon as lx
 from index.catalog import ArticleTable, fold, rank_matches
 from index.models import Attribution, Quote, SpeakerSummary
 from index.store import SearchIndex
 
 log = logging.getLogger(__name__)
 
-_LEADING_NOISE = frozenset(
-    {"the", "a", "an", "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "lord", "lady"}
-)
-_LINKING = frozenset(
-    {"for", "of", "at", "with", "from", "by", "to", "in", "on", "and", "or", "who", "whose"}
-)
-_PARTICLES = frozenset({"von", "van", "der", "de", "da", "di", "la", "le", "bin", "al", "du"})
+_LEADING_NOISE = lx.DETERMINERS | lx.HONORIFICS | {"dr"}
+_LINKING = lx.PREPOSITIONS | frozenset({"and", "or", "who", "whose"})
 _EDGE = " \t.,;:'\"()[]-"
 
 
@@ -57,9 +52,9 @@ def _looks_like_full_name(display: str) -> bool:
         return False
     for word in words:
         bare = word.strip(_EDGE).casefold()
-        if bare in ROLE_WORDS or bare in _LINKING:
+        if bare in lx.ROLE_WORDS or bare in _LINKING:
             return False
-        if not (word[:1].isupper() or bare in _PARTICLES):
+        if not (word[:1].isupper() or bare in lx.PARTICLES):
             return False
     return True
 
@@ -67,7 +62,7 @@ def _looks_like_full_name(display: str) -> bool:
 def _role_prefix(words: list[str]) -> bool:
     """Words in front of a name that form a role: "Kremlin spokesman", "Science Secretary"."""
     folded = [w.strip(_EDGE).casefold() for w in words]
-    return any(w in ROLE_WORDS for w in folded) and not any(w in _LINKING for w in folded)
+    return any(w in lx.ROLE_WORDS for w in folded) and not any(w in _LINKING for w in folded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,10 @@
-"""Quote-span detection: curly, straight, single, nested and unclosed quotes."""
+"""Quote-span detection: every mark convention, nesting, stray and unclosed quotes."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.quotes import find_quotes
+from index.attribution.quotes import find_quotes
 
 
 def quoted(text: str) -> list[str]:
@@ -23,6 +23,15 @@ def quoted(text: str) -> list[str]:
             ["‘He told me, “Don’t worry,” and left,’"],
         ),
         ('Kyle said: "We are looking closely.', ['"We are looking closely.']),
+        ("''Not now,'' he said. ''Later.''", ["''Not now,''", "''Later.''"]),
+        ("``Fine,'' she said.", ["``Fine,''"]),
+        ("„Gut“, sagte sie.", ["„Gut“"]),
+        ("«Oui», »nein« and ‹so›.", ["«Oui»", "»nein«", "‹so›"]),
+        ('A 4" pipe and a "leak" here.', ['"leak"']),
+        ('It cost "about $200" in total.', ['"about $200"']),
+        ("He said” it was fine.", []),
+        ("“One, “two.”", ["“One, ", "“two.”"]),
+        ("The players’ union and the 1990s' fans.", []),
     ],
 )
 def test_find_quotes(text, expected):

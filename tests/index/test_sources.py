@@ -16,7 +16,7 @@ The Kelmouth harbour pier closed on Friday after storm damage, the port authorit
 
 Harbour master Ilse Brandt said: "Nobody walks on it until every beam is checked."
 
-The fishing cooperative, led by Tomas Reyes, has asked the council for compensation.
+The fishing cooperative, led by Tomas Reyes, owns twelve of the boats.
 
 Mayor Lena Voss visits the damaged pier on Friday. Credit: AP
 
