@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.polnear_eval import default_data  # noqa: E402
-from index import ingest, sentences  # noqa: E402
-from index.attribution import Attributor, lexicon  # noqa: E402
+from index.parsing import ingest, sentences  # noqa: E402
+from index.parsing.attribution import Attributor, lexicon  # noqa: E402
 
 BUNDLED = ROOT / "data" / "articles"
 

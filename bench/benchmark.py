@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from index.engine import Engine, EngineConfig
-    from index.retrieval import validate_question
+    from index.retrieval.retriever import validate_question
 
     questions = [
         json.loads(line)["question"]

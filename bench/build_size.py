@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus_gen import write_corpus
-from index import store
-from index.ingest import read_corpus
+from index.parsing.ingest import read_corpus
+from index.search import store
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "articles"
 

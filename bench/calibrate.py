@@ -1,9 +1,9 @@
-"""Fit the answer-confidence models (``index/calibration.json``), held out by article.
+"""Fit the answer-confidence models (``index/retrieval/calibration.json``), held out by article.
 
 Usage::
 
     python -m bench.calibrate                 # fit, print held-out figures, change nothing
-    python -m bench.calibrate --write         # ... and write index/calibration.json
+    python -m bench.calibrate --write         # ... and write index/retrieval/calibration.json
     python -m bench.calibrate --squad DIR     # SQuAD 2.0 folder (../shared/external/squad2-dev)
 
 Data (nothing here is copied into the repository; the SQuAD folder is read where it lies):
@@ -42,7 +42,9 @@ import numpy as np
 
 from bench.embedding_cache import CachedEncoder
 from bench.evaluate import SETS, _load, _squad_hit, matches
-from index.confidence import (
+from index.encoding.factory import load_encoder
+from index.engine import Engine, EngineConfig
+from index.retrieval.confidence import (
     CALIBRATION,
     SIGNALS,
     Calibration,
@@ -52,9 +54,7 @@ from index.confidence import (
     lift,
     signal_vector,
 )
-from index.encoding.factory import load_encoder
-from index.engine import Engine, EngineConfig
-from index.retrieval import validate_question
+from index.retrieval.retriever import validate_question
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQUAD = ROOT.parent / "shared" / "external" / "squad2-dev"
@@ -325,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--samples", type=Path, help="keep the collected signals in FILE and reuse them"
     )
-    parser.add_argument("--write", action="store_true", help="write index/calibration.json")
+    parser.add_argument(
+        "--write", action="store_true", help="write index/retrieval/calibration.json"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not (args.squad / "questions.jsonl").is_file():

@@ -90,7 +90,7 @@ class CachedEncoder:
 def corpus_texts(paragraphs: int, seed: int) -> tuple[list[str], list[str]]:
     """(paragraph texts, distinct sentence texts) the index of that corpus embeds."""
     from bench.corpus_gen import generate
-    from index.ingest import parse_article
+    from index.parsing.ingest import parse_article
 
     paragraph_texts: list[str] = []
     sentence_texts: dict[str, None] = {}

@@ -101,7 +101,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def texts() -> dict[str, list[str]]:
-    from index import ingest
+    from index.parsing import ingest
 
     questions = [
         json.loads(line)["question"]

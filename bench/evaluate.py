@@ -42,7 +42,7 @@ import numpy as np
 from index.encoding.base import Encoder
 from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
-from index.retrieval import validate_question
+from index.retrieval.retriever import validate_question
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQUAD = ROOT.parent / "shared" / "external" / "squad2-dev"

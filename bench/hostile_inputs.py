@@ -15,7 +15,7 @@ import argparse
 import random
 import time
 
-from index.ingest import parse_article
+from index.parsing.ingest import parse_article
 
 SENTENCE = "the embassy said that officials were warned of an attack on Monday by Mr. Smith"
 WORDS = [*SENTENCE.split(" "), "in", "the", "U.S.", "capital"]

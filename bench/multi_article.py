@@ -25,7 +25,7 @@ from bench.evaluate import SETS, Scores, _load, _score_answer
 from index.encoding.base import Encoder
 from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
-from index.ingest import discover
+from index.parsing.ingest import discover
 
 
 def _engine(articles_dir: Path, index_dir: Path, encoder: Encoder) -> Engine:

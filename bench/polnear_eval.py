@@ -111,7 +111,7 @@ def table(results: list[dict]) -> None:
 def precision(data: Path) -> None:
     """Attributed sentences that overlap no annotated attribution (dev / held out)."""
     sys.path.insert(0, str(ROOT))
-    from index.ingest import read_article
+    from index.parsing.ingest import read_article
 
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for line in (data / "quotes.jsonl").read_text(encoding="utf-8").splitlines():

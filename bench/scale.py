@@ -60,7 +60,7 @@ class HashEncoder:
     dimension = 384
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        from index.lexical import tokenize
+        from index.search.lexical import tokenize
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
@@ -95,7 +95,7 @@ def corpus_dir(size: int) -> Path:
 
 def questions_for(articles, count: int) -> list[str]:
     """Questions about the corpus (speakers and topics) plus the evaluation questions."""
-    from index.lexical import tokenize
+    from index.search.lexical import tokenize
 
     rng = random.Random(SEED)
     out = []
@@ -129,7 +129,7 @@ def disk_mb(folder: Path) -> float:
 
 # ---------------------------------------------------------------- one size, build side
 def run_size(size: int, kind: str, incremental_run: bool) -> dict:
-    from index import incremental, store
+    from index.search import incremental, store
 
     corpus = corpus_dir(size)
     index_dir = WORK / f"index-{size}-{kind}"
@@ -248,7 +248,7 @@ def serve(index_dir: Path, corpus: Path, kind: str, questions: list[str]) -> dic
 
 def serve_main(index_dir: Path, corpus: Path, kind: str) -> dict:
     from index.engine import Engine, EngineConfig
-    from index.retrieval import validate_question
+    from index.retrieval.retriever import validate_question
 
     questions = json.loads(sys.stdin.read())
     encoder = encoder_for(kind, cached=False)

@@ -20,7 +20,7 @@ import numpy as np
 from bench.evaluate import SETS, _load, matches
 from index.encoding.factory import load_encoder
 from index.engine import Engine, EngineConfig
-from index.retrieval import FEATURES, validate_question
+from index.retrieval.retriever import FEATURES, validate_question
 
 DEV_SETS = [name for name, (_, _, role) in SETS.items() if role == "dev"]
 GRID = (0.0, 0.1, 0.25, 0.5)

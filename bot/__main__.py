@@ -18,8 +18,8 @@ from bot.render.answer import render_text
 from bot.settings import Settings, SettingsError, configure_logging
 from index.engine import Engine, ReindexReport
 from index.errors import EngineError, InvalidQuestion
-from index.retrieval import validate_question
-from index.upload import MAX_UPLOAD_BYTES
+from index.parsing.upload import MAX_UPLOAD_BYTES
+from index.retrieval.retriever import validate_question
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bot.ratelimit import Busy
 from bot.render.wording import queued_note
 from index.errors import EngineError
 from index.models import Answer
-from index.retrieval import validate_question
+from index.retrieval.retriever import validate_question
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from bot.engine_api import EngineAPI
 from bot.ratelimit import Busy
 from bot.render.wording import BATCH_CANCELLED, QUEUE_CLOSED, too_busy
 from index.models import Answer
-from index.retrieval import validate_question
+from index.retrieval.retriever import validate_question
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 With ``--json``, one object per sentence, per line: ``{"article", "start", "end", "text",
 "speaker", "role", "cue", "channel", "kind"}``, offsets into the file as it is on disk
-(see ``index.attribute_files``). Without it, a readable listing of the attributed
+(see ``index.parsing.attribute_files``). Without it, a readable listing of the attributed
 sentences. Every file is read first: if any cannot be used, each such file gets one
 ``error:`` line and nothing else is printed (exit 1).
 """
@@ -14,8 +14,8 @@ import logging
 import sys
 from pathlib import Path
 
-from index.attribute_files import FileAttribution, attribute_file
 from index.errors import ArticleError
+from index.parsing.attribute_files import FileAttribution, attribute_file
 
 log = logging.getLogger(__name__)
 

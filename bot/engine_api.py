@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from index.builds import IndexStatus
 from index.engine import EngineConfig, ReindexReport
 from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
+from index.search.builds import IndexStatus
 
 
 class EngineAPI(Protocol):

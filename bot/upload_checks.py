@@ -1,6 +1,6 @@
 """What an attachment must be to become an article, judged before downloading it.
 
-The extensions and the size limit are the engine's own (``index/upload.py``), so the bot
+The extensions and the size limit are the engine's own (``index/parsing/upload.py``), so the bot
 refuses exactly what ``engine.add_article`` would, only sooner and without a download.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from bot.render.wording import empty_file, not_an_article, too_large
-from index.upload import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
+from index.parsing.upload import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES
 
 
 def upload_problem(filename: str, size: int) -> str | None:

@@ -3,7 +3,7 @@
 Thread-safe by construction: the live ``Retriever`` is an immutable object that a
 rebuild replaces in one assignment, so questions in flight finish on the index they
 started with. Only one rebuild runs at a time, in this process (a lock) and across the
-processes sharing INDEX_DIR (a lock file, ``index/builds.py``). A rebuild that fails for
+processes sharing INDEX_DIR (a lock file, ``index/search/builds.py``). A rebuild that fails for
 any reason raises ``BuildFailed`` with one line saying why and how stale the index is,
 and leaves the last complete build serving; ``start`` serves that build rather than fail
 when it cannot rebuild. ``status`` tells whether the build served is stale.
@@ -18,10 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import builds, incremental, ingest, store, upload
-from index.article_filter import FilteredRetriever
-from index.builds import IndexStatus
-from index.catalog import ArticleTable
 from index.encoding.base import Encoder
 from index.encoding.factory import load_encoder
 from index.encoding.model_files import BUNDLED
@@ -36,8 +32,13 @@ from index.errors import (
     ReindexInProgress,
 )
 from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
-from index.retrieval import RetrievalConfig, Retriever, validate_question
-from index.speakers import SpeakerTable
+from index.parsing import ingest, upload
+from index.retrieval.article_filter import FilteredRetriever
+from index.retrieval.catalog import ArticleTable
+from index.retrieval.retriever import RetrievalConfig, Retriever, validate_question
+from index.retrieval.speakers import SpeakerTable
+from index.search import builds, incremental, store
+from index.search.builds import IndexStatus
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ class BuildFailed(EngineError):
     """A rebuild of the index failed; the message is one line a person can act on.
 
     ``reason`` says what went wrong ("no space left on device in INDEX_DIR (…)", "bad
-    article x.txt: …"), ``kind`` classifies it (see ``index/builds.py``), and ``serving``
+    article x.txt: …"), ``kind`` classifies it (see ``index/search/builds.py``), and ``serving``
     says whether a previous build is still there to answer from. The message reads
     "Index build failed: <reason>. The previous index is still serving (<how stale>)."
     """

@@ -78,7 +78,8 @@ def wait_for(path: Path, timeout: float = 60) -> bool:
 
 # ------------------------------------------------------------------ in the subprocess
 def _install(faults: set[str]) -> None:
-    from index import engine, store
+    from index import engine
+    from index.search import store
 
     if "fake-encoder" in faults:
         from support import FakeEncoder

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.lexical import tokenize
+from index.search.lexical import tokenize
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

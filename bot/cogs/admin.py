@@ -36,7 +36,7 @@ from bot.replies import respond, to_embed
 from bot.upload_checks import upload_problem
 from index.engine import ReindexReport
 from index.errors import BuildFailed, EngineError, ReindexInProgress
-from index.upload import MAX_UPLOAD_BYTES
+from index.parsing.upload import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 

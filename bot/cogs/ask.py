@@ -35,7 +35,7 @@ from bot.render.wording import NO_TEXT, SHUTTING_DOWN, UNEXPECTED, help_text, re
 from bot.replies import NO_MENTIONS, can, respond, send_reply, send_text, to_embed
 from index.errors import EngineError
 from index.models import Answer
-from index.retrieval import MAX_QUESTION_CHARS
+from index.retrieval.retriever import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,6 @@ from support import BUNDLED_ARTICLE, BUNDLED_ARTICLES, ROOT  # noqa: E402
 from bot.client import QuoteBot  # noqa: E402
 from bot.engine_api import EngineAPI  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.builds import IndexStatus  # noqa: E402
 from index.encoding.base import Encoder  # noqa: E402
 from index.engine import Engine, EngineConfig, ReindexReport  # noqa: E402
 from index.errors import ArticleError, NotReady, UnknownArticle  # noqa: E402
@@ -49,7 +48,8 @@ from index.models import (  # noqa: E402
     Quote,
     SpeakerSummary,
 )
-from index.retrieval import validate_question  # noqa: E402
+from index.retrieval.retriever import validate_question  # noqa: E402
+from index.search.builds import IndexStatus  # noqa: E402
 
 __all__ = ["BUNDLED_ARTICLE", "BUNDLED_ARTICLES", "ROOT"]  # re-exported for the tests
 

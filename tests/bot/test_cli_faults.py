@@ -23,7 +23,7 @@ import pytest
 from faultcli import run_cli, start_cli, wait_for
 from support import remount, small_tmpfs, synthetic_article
 
-from index import store
+from index.search import store
 
 FAKE = "fake-encoder"
 QUESTION = "Who confirmed the strike could be grounds for a nuclear response?"

@@ -36,8 +36,8 @@ from support import remount, small_tmpfs, synthetic_article
 from bot.client import QuoteBot
 from bot.limits import Limits
 from bot.render.wording import GONE, SHUTTING_DOWN
-from index import store
 from index.engine import Engine
+from index.search import store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.upload_checks import upload_problem
-from index.upload import MAX_UPLOAD_BYTES
+from index.parsing.upload import MAX_UPLOAD_BYTES
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index import store
 from index.engine import Engine, EngineConfig
 from index.errors import BuildFailed, CorpusError, NotReady, ReindexInProgress
+from index.search import store
 
 
 def make_engine(articles_dir: Path, index_dir: Path, encoder) -> Engine:

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from support import BUNDLED_ARTICLE, DATA, FakeEncoder
 
-from index import article_filter, store
-from index.catalog import ArticleTable
 from index.engine import Engine, EngineConfig
 from index.errors import (
     ArticleError,
@@ -21,8 +19,11 @@ from index.errors import (
     ReindexInProgress,
     UnknownArticle,
 )
-from index.lexical import tokenize
-from index.retrieval import Retriever
+from index.retrieval import article_filter
+from index.retrieval.catalog import ArticleTable
+from index.retrieval.retriever import Retriever
+from index.search import store
+from index.search.lexical import tokenize
 
 KYIV = "us-embassy-kyiv-closes.txt"
 FIRE = "second_article.md"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support import FakeEncoder
 
-from index import store
 from index.engine import Engine, EngineConfig
+from index.search import store
 
 EXTRA = "Bridge report\n\nThe harbour master said the swing bridge reopens on Friday.\n"
 QUESTION = "When does the swing bridge reopen, according to the harbour master?"

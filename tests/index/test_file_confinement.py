@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from support import BUNDLED_ARTICLE, FakeEncoder
 
-from index import store
 from index.engine import Engine, EngineConfig
 from index.errors import IndexCorrupt
+from index.search import store
 
 SECRET = "the secret outside ARTICLES_DIR said the embassy closed"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC

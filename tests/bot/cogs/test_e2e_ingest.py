@@ -11,7 +11,7 @@ from botkit import World
 from emulator import DiscordEmulator, InteractionResult
 
 from bot.client import QuoteBot
-from index.upload import MAX_UPLOAD_BYTES
+from index.parsing.upload import MAX_UPLOAD_BYTES
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from botkit import ARTICLE, FakeInteraction, StubEngine, bot_settings
 
 from bot.cogs.info import InfoCog
 from bot.context import BotContext
-from index.builds import IndexStatus
 from index.models import ArticleSummary, IndexInfo
+from index.search.builds import IndexStatus
 
 
 class OneArticleEngine(StubEngine):

@@ -1,0 +1,270 @@
+"""The attributor: walks an article paragraph by paragraph and attributes each sentence.
+
+Per sentence: its frame (``quotes.frame``), its own cue (``cues.find_cue``) and the share
+of it inside quotation marks decide the kind (``direct`` at half or more). A quoted
+sentence with no cue of its own takes the attribution of a sentence sharing its
+quotation, then, for the first quotation of a paragraph that continues a quotation (the
+paragraph opens with a quote mark and the one before ended inside a quote or with speech),
+the previous paragraph's speaker, then another quotation of the same paragraph. A
+sentence with a partial quotation and no cue takes the person who is its subject.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import index.parsing.attribution.lexicon as lx
+from index.models import NARRATION, Attribution
+from index.parsing.attribution.context import Context
+from index.parsing.attribution.cues import find_cue
+from index.parsing.attribution.phrases import (
+    AFTER_PREPOSITION,
+    Source,
+    described_role,
+    is_title_only,
+    leading_subject,
+    name_runs,
+    parse_np,
+    protect,
+    restore,
+    role_prefix,
+)
+from index.parsing.attribution.quotes import (
+    PLACEHOLDER,
+    QuoteSpans,
+    find_quotes,
+    frame,
+    quoted_fraction,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Attributor:
+    """Attributes sentences paragraph by paragraph; one instance per article."""
+
+    def __init__(self) -> None:
+        self._ctx = Context()
+
+    # ---------------------------------------------------------------- public
+    def observe_names(self, text: str) -> None:
+        """Learn named people (with titles or appositive roles) from any text."""
+        for match in name_runs(text):
+            before = text[: match.start()]
+            if AFTER_PREPOSITION.search(before):
+                continue  # "near Builth Wells", "at Elmhurst Hospital": places and bodies
+            after = text[match.end() :]
+            prefix = role_prefix(before)
+            parsed = parse_np(f"{prefix} {match.group(0)}".strip())
+            if parsed is None or not parsed.is_person or " " not in parsed.speaker:
+                continue
+            role = described_role(before, after) or parsed.role
+            if parsed.role and role != parsed.role and not is_title_only(parsed.role):
+                role = parsed.role
+            self._ctx.mention(Source(parsed.speaker, role, True, parsed.head))
+
+    def attribute(self, paragraph: str, spans: list[tuple[int, int]]) -> list[Attribution]:
+        """Attribute each sentence span of a body paragraph, in order."""
+        quotes = find_quotes(paragraph)
+        own: list[Attribution | None] = []
+        bare: list[bool] = []  # the cue has no content of its own: `"...," Ruiz said.`
+        fractions: list[float] = []
+        for start, end in spans:
+            fraction = quoted_fraction(paragraph, quotes, start, end)
+            fractions.append(fraction)
+            found, is_bare = self._own_attribution(paragraph, quotes, start, end, fraction)
+            own.append(found)
+            bare.append(is_bare)
+            self.observe_names(frame(paragraph, quotes, start, end))  # names outside quotes
+
+        result: list[Attribution] = []
+        continuation = (
+            quotes.opens_with_quote
+            and self._ctx.last_speech is not None
+            and not _span_has_cue(0, quotes, spans, own)
+        )
+        for i, (start, end) in enumerate(spans):
+            attribution = own[i]
+            if attribution is None and fractions[i] >= 0.5:
+                attribution = _shared_quote_owner(i, quotes, spans, own)
+                if attribution is None and i + 1 < len(spans) and bare[i + 1]:
+                    attribution = own[i + 1]  # `"...all of it." Ruiz said.` split in two
+                if attribution is None:
+                    attribution = self._frame_speaker(paragraph, quotes, start, end)
+                if attribution is None and continuation and _in_first_quote(quotes, start):
+                    attribution = self._ctx.last_speech
+                if attribution is None:
+                    attribution = _nearest_direct(i, own)
+                if attribution is not None:
+                    attribution = _as_direct(attribution)
+            elif attribution is None and fractions[i] > 0:
+                attribution = self._partial_quote(paragraph, quotes, start, end)
+            result.append(attribution or NARRATION)
+
+        speech = [a for a in result if not a.is_narration and a.speaker]
+        if speech:
+            self._ctx.last_speech = speech[-1]
+        elif quotes.spans:
+            self._ctx.last_speech = None if not continuation else self._ctx.last_speech
+        return result
+
+    # ------------------------------------------------------------- per sentence
+    def _own_attribution(
+        self, paragraph: str, quotes: QuoteSpans, start: int, end: int, fraction: float
+    ) -> tuple[Attribution | None, bool]:
+        sentence_frame = frame(paragraph, quotes, start, end)
+        found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
+        if found is None:
+            return None, False
+        source = found.source
+        attribution = Attribution(
+            speaker=source.speaker if source else None,
+            role=source.role if source else None,
+            cue=found.cue,
+            channel=found.channel,
+            kind="direct" if fraction >= 0.5 else "reported",
+        )
+        return attribution, found.bare and fraction == 0 and source is not None
+
+    def _frame_speaker(
+        self, paragraph: str, quotes: QuoteSpans, start: int, end: int
+    ) -> Attribution | None:
+        """A quotation whose only other words are a speaker and a verb, or a speaker label.
+
+        ```"...," an angry Ruiz retorted.``` (any verb), ``Ana Ruiz: "..."`` and the
+        transcript form ``ANA RUIZ: ...`` / ``Ana Ruiz: ...``.
+        """
+        sentence_frame = protect(frame(paragraph, quotes, start, end))
+        label = _LABEL.match(sentence_frame) or _LABEL.match(protect(paragraph[start:end]))
+        if label:
+            source = parse_np(label.group(1))
+            if source is not None and source.is_person and source.speaker[:1].isupper():
+                resolved = self._ctx.resolve(source) or source
+                self._ctx.remember(resolved)
+                return Attribution(restore(resolved.speaker), restore(resolved.role), ":", None)
+        rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
+        words = rest.split()
+        if not words or len(words) > 7 or not sentence_frame.lstrip().startswith(PLACEHOLDER):
+            return None
+        subject = leading_subject(rest)
+        source = parse_np(subject) if subject else None
+        if source is None or not (source.is_person or source.speaker[:1].isupper()):
+            return None
+        verb = _verb_after(rest, subject or "")
+        if verb is None:
+            return None
+        resolved = self._ctx.resolve(source)
+        if resolved is None:
+            return None
+        self._ctx.remember(resolved)
+        return Attribution(restore(resolved.speaker), restore(resolved.role), verb, None)
+
+    def _partial_quote(
+        self, paragraph: str, quotes: QuoteSpans, start: int, end: int
+    ) -> Attribution | None:
+        """``Ruiz called the plan "a fantasy"``: a quoted phrase credited to the subject.
+
+        Only when the subject is a named person and the quotation is more than a title or
+        a "so-called" label: scare quotes and titles stay narration.
+        """
+        sentence_frame = protect(frame(paragraph, quotes, start, end))
+        if "so-called" in sentence_frame.lower() or "so called" in sentence_frame.lower():
+            return None
+        subject = leading_subject(sentence_frame)
+        if not subject:
+            return None
+        source = parse_np(subject)
+        if source is None or not source.is_person:
+            return None
+        resolved = self._ctx.resolve(source)
+        if resolved is None or not resolved.speaker[:1].isupper():
+            return None
+        if any(word.lower() in lx.ORG_WORDS for word in resolved.speaker.split()):
+            return None
+        verb = _verb_after(sentence_frame, subject)
+        if verb is None:
+            return None
+        self._ctx.remember(resolved)
+        return Attribution(
+            speaker=restore(resolved.speaker),
+            role=restore(resolved.role),
+            cue=verb,
+            channel=None,
+            kind="reported",
+        )
+
+
+# -------------------------------------------------------------------- helpers
+#: A speaker label opening a sentence: "Ana Ruiz: ...", "ANA RUIZ: ...", "Sen. Ruiz: ...".
+_LABEL = re.compile(
+    r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])\s*:\s*\S"
+)
+
+
+def _verb_after(sentence_frame: str, subject: str) -> str | None:
+    """The verb right after the subject (adverbs skipped), if the next word is one."""
+    at = sentence_frame.find(subject)
+    if at < 0:
+        return None
+    rest = sentence_frame[at + len(subject) :].split()
+    for word in rest[:4]:
+        word = word.strip(",;:")
+        if not word or not word.isalpha() or not word.islower():
+            return None
+        if word in lx.VERB_NOISE or word.endswith("ly"):
+            continue
+        if word.endswith(("ed", "s")) or word in lx.cue_forms():
+            return word
+        return None
+    return None
+
+
+def _span_has_cue(
+    span_index: int, quotes: QuoteSpans, spans: list[tuple[int, int]], own: list[Attribution | None]
+) -> bool:
+    if not quotes.spans:
+        return False
+    a, b = quotes.spans[span_index]
+    return any(own[i] is not None and s < b and e > a for i, (s, e) in enumerate(spans))
+
+
+def _shared_quote_owner(
+    index: int, quotes: QuoteSpans, spans: list[tuple[int, int]], own: list[Attribution | None]
+) -> Attribution | None:
+    """Attribution of the nearest sentence sharing a quoted span with sentence ``index``."""
+    start, end = spans[index]
+    covering = set(quotes.covering(start, end))
+    best: tuple[int, Attribution] | None = None
+    for j, (s, e) in enumerate(spans):
+        if j == index or own[j] is None:
+            continue
+        if covering & set(quotes.covering(s, e)):
+            distance = abs(j - index)
+            if best is None or distance < best[0]:
+                best = (distance, own[j])
+    return best[1] if best else None
+
+
+def _nearest_direct(index: int, own: list[Attribution | None]) -> Attribution | None:
+    """Another quotation in the same paragraph with a speaker: ``'A,' says X. 'B.'``."""
+    order = [*range(index - 1, -1, -1), *range(index + 1, len(own))]
+    for j in order:
+        found = own[j]
+        if found is not None and found.kind == "direct" and found.speaker:
+            return found
+    return None
+
+
+def _in_first_quote(quotes: QuoteSpans, start: int) -> bool:
+    if not quotes.spans:
+        return False
+    return start < quotes.spans[0][1]
+
+
+def _as_direct(attribution: Attribution) -> Attribution:
+    if attribution.kind == "direct":
+        return attribution
+    return Attribution(
+        attribution.speaker, attribution.role, attribution.cue, attribution.channel, "direct"
+    )

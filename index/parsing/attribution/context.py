@@ -1,0 +1,70 @@
+"""What the attributor remembers while it walks one article, and back-reference resolution.
+
+Pronouns (``he``, ``they``), definite descriptions (``the senator``, ``the officials``)
+and bare surnames resolve to the most recent fitting source met earlier in the article,
+in this paragraph or any before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import index.parsing.attribution.lexicon as lx
+from index.models import Attribution
+from index.parsing.attribution.phrases import Source, is_title_only, role_heads
+
+
+@dataclass(slots=True)
+class Context:
+    """Sources and names met so far in one article."""
+
+    sources: list[Source] = field(default_factory=list)  # speakers met, in order
+    mentions: list[Source] = field(default_factory=list)  # speakers and named people
+    names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> full
+    last_speech: Attribution | None = None  # last paragraph's last attributed speech
+
+    def remember(self, source: Source) -> None:
+        self.sources.append(source)
+        self.mention(source)
+
+    def mention(self, source: Source) -> None:
+        self.mentions.append(source)
+        if source.is_person and " " in source.speaker:
+            key = source.speaker.split()[-1].lower()
+            known = self.names.get(key)
+            if known is None or known[0] != source.speaker or source.role:
+                self.names[key] = (source.speaker, source.role or (known[1] if known else None))
+
+    def last_person(self) -> Source | None:
+        return next((s for s in reversed(self.mentions) if s.is_person), None)
+
+    def resolve(self, source: Source) -> Source | None:
+        """Resolve pronouns, definite descriptions and surnames to earlier sources."""
+        if source.speaker in lx.PRONOUNS_PERSON:
+            if source.speaker in {"i", "we", "you"}:
+                return None  # the quoted speaker's own voice: the cue names no one new
+            return self.last_person()
+        if source.speaker in lx.PRONOUNS_GROUP:
+            return self.sources[-1] if self.sources else None
+        if source.head.startswith("the:"):
+            head = source.head[4:]
+            for earlier in reversed(self.mentions):
+                heads = role_heads(earlier.role) if earlier.role else set()
+                if head == earlier.head or head in heads:
+                    return earlier
+            if head in lx.PERSON_NOUNS or lx.TITLE_ALIASES.get(head) or _is_age(head):
+                person = self.last_person()
+                if person is not None:
+                    return person
+            return Source(source.speaker, None, source.is_person, head)
+        if source.is_person:
+            words = source.speaker.split()
+            full = self.names.get(words[-1].lower())
+            if full and (len(words) == 1 or full[0] == source.speaker):
+                role = source.role if source.role and not is_title_only(source.role) else None
+                return Source(full[0], role or full[1] or source.role, True, source.head)
+        return source
+
+
+def _is_age(head: str) -> bool:
+    return head.endswith("-year-old") and head[:1].isdigit()

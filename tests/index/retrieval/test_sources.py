@@ -1,0 +1,117 @@
+"""index/retrieval/sources.py: "X" in "what did X say", resolved against an article's own structure.
+
+The article is invented for the test; the fake encoder builds the index (no model)."""
+
+from __future__ import annotations
+
+import pytest
+from support import FakeEncoder
+
+from index.engine import Engine, EngineConfig
+from index.retrieval.sources import SourceTable, close
+
+ARTICLE = """Harbour pier closes after storm damage
+
+The Kelmouth harbour pier closed on Friday after storm damage, the port authority said.
+
+Harbour master Ilse Brandt said: "Nobody walks on it until every beam is checked."
+
+The fishing cooperative, led by Tomas Reyes, owns twelve of the boats.
+
+Mayor Lena Voss visits the damaged pier on Friday. Credit: AP
+
+"Our boats are stuck in the inner basin," said Ana Okoro, a head teacher at the harbour school.
+"""
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> SourceTable:
+    root = tmp_path_factory.mktemp("sources")
+    (root / "articles").mkdir()
+    (root / "articles" / "pier.txt").write_text(ARTICLE, encoding="utf-8")
+    engine = Engine(
+        EngineConfig(articles_dir=root / "articles", index_dir=root / "index"),
+        encoder_factory=lambda spec: FakeEncoder(),
+    )
+    engine.start()
+    speakers = {s.name for s in engine.speakers()}
+    assert {"Ilse Brandt", "Ana Okoro", "port authority"} <= speakers  # the attributor's part
+    return SourceTable(engine.search_index)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        ("the harbour master", {"Ilse Brandt"}),
+        ("Brandt", {"Ilse Brandt"}),
+        ("brant", {"Ilse Brandt"}),  # one typo in a long-enough name
+        ("ilse brandt", {"Ilse Brandt"}),
+        ("the headteacher", {"Ana Okoro"}),  # a compound written as two words
+        ("the port authority", {"port authority"}),
+    ],
+)
+def test_quoted_sources(table: SourceTable, phrase: str, names: set[str]) -> None:
+    match = table.resolve(phrase)
+    assert match.status == "quoted"
+    assert set(match.names) == names
+    assert match.rows
+    assert not match.caps_confidence
+    assert match.note is None
+
+
+def test_a_name_only_in_a_caption(table: SourceTable) -> None:
+    match = table.resolve("lena voss")
+    assert (match.status, match.where) == ("mentioned", "caption")
+    assert match.caps_confidence
+    assert match.note == (
+        "The article mentions Mayor Lena Voss only in a photo caption; "
+        "it quotes nothing from Lena Voss."
+    )
+
+
+def test_a_name_in_the_text_never_quoted(table: SourceTable) -> None:
+    match = table.resolve("reyes")
+    assert (match.status, match.where, match.named) == ("mentioned", "text", True)
+    assert match.caps_confidence
+    assert match.note == "The article mentions Tomas Reyes but quotes nothing from Reyes."
+
+
+def test_a_name_the_article_never_has(table: SourceTable) -> None:
+    match = table.resolve("macron")
+    assert match.status == "absent"
+    assert match.caps_confidence
+    assert match.note == "The article never mentions ‘macron’."
+
+
+@pytest.mark.parametrize("phrase", ["the boat owners", "the pier"])
+def test_descriptions_worded_otherwise_rank_as_plain_questions(
+    table: SourceTable, phrase: str
+) -> None:
+    """Known words that fit no source and no name: nothing is capped or claimed."""
+    match = table.resolve(phrase)
+    assert match.status == "unknown"
+    assert not match.caps_confidence
+    assert match.note is None
+
+
+def test_article_rows_are_in_reading_order(table: SourceTable) -> None:
+    rows = table.article_rows(0)
+    refs = [table.index.sentence_refs[r] for r in rows]
+    assert refs == sorted(refs, key=lambda r: (r.paragraph, r.index))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("zelensky", "zelenskyy", True),
+        ("brandt", "brant", True),
+        ("okoro", "okaro", False),  # a changed letter needs six letters
+        ("okonjo", "okonja", True),
+        ("mayor", "major", False),  # short words must match exactly
+        ("harbour", "harbor", True),
+        ("reyes", "keyes", False),
+    ],
+)
+def test_close_forgives_one_edit_in_long_words(a: str, b: str, same: bool) -> None:
+    assert close(a, b) is same
+    assert close(b, a) is same
