@@ -126,11 +126,10 @@ class _ReindexLock:
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
-    """Per-index lookups (articles, speakers), built on first use for one live index."""
+    """The article table of one live index, built on first use (speakers: the retriever's)."""
 
     index: store.SearchIndex
     articles: ArticleTable
-    speakers: SpeakerTable | None = None
 
 
 @dataclass
@@ -471,14 +470,8 @@ class Engine:
         return tables.articles
 
     def _speaker_table(self) -> SpeakerTable:
-        index = self._live().index
-        articles = self._article_table(index)
-        tables = self._tables
-        if tables is not None and tables.index is index and tables.speakers is not None:
-            return tables.speakers
-        speakers = SpeakerTable(index, articles)
-        self._tables = _Tables(index, articles, speakers)
-        return speakers
+        """The live index's speakers: the table the retriever resolves sources with."""
+        return self._live().sources.speakers
 
     def articles(self) -> list[ArticleSummary]:
         """Every indexed article, in index order."""

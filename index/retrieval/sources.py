@@ -148,8 +148,13 @@ class SourceTable:
         self._lock = threading.Lock()
 
     @cached_property
+    def speakers(self) -> SpeakerTable:
+        """The index's speaker table (also what /speakers and /quotes list)."""
+        return self._speakers or SpeakerTable(self.index)
+
+    @cached_property
     def sources(self) -> list[Source]:
-        table = self._speakers or SpeakerTable(self.index)
+        table = self.speakers
         found = []
         for summary, rows in table.groups():
             words = _vocabulary_of(" ".join([summary.name, *summary.roles]))
