@@ -269,14 +269,16 @@ class Retriever:
             and not all(w in vocabulary for w in words)
         ]
 
-    def prepare(self, text: str, vector: np.ndarray) -> Prepared | None:
+    def prepare(
+        self, text: str, vector: np.ndarray, intent: QuestionIntent | None = None
+    ) -> Prepared | None:
         """Read the question, rank, and settle what caps its grade (None: nothing to rank).
 
         A speaker question whose source the articles quote is ranked among that source's
         sentences only; one whose source is absent, or named but never quoted, can be
         hedged at most, with a note saying so, as can a question relying on a name or
-        number that no quotable sentence contains."""
-        intent = read_question(text)
+        number that no quotable sentence contains. ``intent``: the question as already read."""
+        intent = intent or read_question(text)
         ranked = self.candidates(text, vector)
         if not ranked:
             return None
@@ -302,9 +304,10 @@ class Retriever:
         return Prepared(intent, ranked, ceiling, note, floor, by_source)
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
-        if read_question(text).kind == "about":
+        intent = read_question(text)
+        if intent.kind == "about":
             return self._about(question, text, vector)
-        prepared = self.prepare(text, vector)
+        prepared = self.prepare(text, vector, intent)
         if prepared is None:
             return Answer(question, False, reason="the index is empty")
         grade, p_answer, p_topic = self.calibration.grade(self.evidence(text, prepared.ranked))
