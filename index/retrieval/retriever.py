@@ -258,16 +258,10 @@ class Retriever:
             window_types=frozenset().union(*(index.sentence_types[r] for r in window)),
         )
 
-    def _ungrounded(self, terms: Sequence[str], skip: str = "") -> list[str]:
-        """The question's names and numbers that no quotable sentence contains."""
-        vocabulary = self.index.sentence_lexical.document_frequency
-        skipped = set(tokenize(skip))
-        return [
-            term
-            for term in terms
-            if (words := [w for w in tokenize(term) if w not in skipped])
-            and not all(w in vocabulary for w in words)
-        ]
+    def _ungrounded(self, terms: Sequence[str], skip: str = "", question: str = "") -> list[str]:
+        """The question's names and numbers that no quotable sentence holds in any form
+        (accents, acronyms, country aliases, misspellings: ``retrieval.aliases``)."""
+        return self.sources.grounding.missing(terms, question, skip=skip)
 
     def prepare(
         self, text: str, vector: np.ndarray, intent: QuestionIntent | None = None
@@ -297,7 +291,7 @@ class Retriever:
                 note, ceiling = match.note, "low"
         if intent.foreign:  # the model reads English: never refuse, never claim to know
             note, ceiling, floor = FOREIGN_NOTE, "low", "low"
-        missing = self._ungrounded(intent.terms, skip=intent.source or "")
+        missing = self._ungrounded(intent.terms, skip=intent.source or "", question=text)
         if missing and note is None:
             shown = ", ".join(f"‘{term}’" for term in missing[:3])
             note, ceiling = f"The article never mentions {shown}.", "low"

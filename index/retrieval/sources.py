@@ -32,9 +32,10 @@ from typing import Literal
 import numpy as np
 
 from index.encoding.base import Encoder
+from index.retrieval.aliases import Grounding
 from index.retrieval.speakers import SpeakerTable
 from index.search.lexical import STOPWORDS, content_words, stem
-from index.search.store import SearchIndex
+from index.search.store import SearchIndex, sentence_document
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,14 @@ class SourceTable:
                 where.setdefault(word, set()).add(i)
         return where
 
+    @cached_property
+    def grounding(self) -> Grounding:
+        """The quotable sentences' words and acronyms, to check a question's names against
+        in any of their forms (``retrieval.aliases``)."""
+        index = self.index
+        texts = (sentence_document(index.sentence(ref)) for ref in index.sentence_refs)
+        return Grounding.of_texts(index.sentence_lexical.document_frequency, texts)
+
     def article_rows(self, article: int) -> list[int]:
         """The quotable sentence rows of one article, in reading order."""
         return self._article_rows.get(article, [])
@@ -224,6 +233,8 @@ class SourceTable:
             return mention
         if near := self._sharing(wanted, candidates):
             return self._quoted(phrase, near, articles, "near")
+        if mention.status == "absent" and self.grounding.has_term(phrase, phrase):
+            return SourceMatch(phrase, "unknown")  # named otherwise ("Washington": "the US")
         return mention
 
     def _quoted(
