@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from index.search.lexical import stem, tokenize
+from index.search.lexical import STOPWORDS, stem, tokenize
 
 #: Metonyms no country-data library lists, keyed by the ``countryinfo`` country name:
 #: seats of government and institutions named for the state ("the White House said"),
@@ -155,17 +155,35 @@ def typo_limit(word: str) -> int:
     return 2 if len(word) >= LONG_TYPO else 1
 
 
+def misspelt(word: str, other: str, limit: int) -> bool:
+    """Is ``other`` ``word`` misspelt: the same first letter, at most ``limit`` edits, no
+    letter changed in a word under six letters ("swift" and "shift" stay apart), and not
+    another country's name?"""
+    if word[:1] != other[:1] or (len(word) < 6 and len(word) == len(other)):
+        return False
+    return distance(word, other, limit) <= limit and not different_countries(word, other)
+
+
 def different_countries(a: str, b: str) -> bool:
     """Do two single-word keys name different countries ("austria", "australia")?"""
     by_key = _groups_by_key()
     return bool(by_key.get(a)) and bool(by_key.get(b)) and not set(by_key[a]) & set(by_key[b])
 
 
-def _acronyms(text: str) -> set[str]:
-    """Words in capitals (dots dropped) and the initials of runs of capitalised words."""
-    found = {m.group(0).replace(".", "") for m in _ACRONYM.finditer(text)}
+def written_acronyms(text: str) -> set[str]:
+    """Words in capitals, dots dropped ("U.S." -> "US", "MPs" -> "MP")."""
+    return {m.group(0).replace(".", "") for m in _ACRONYM.finditer(text)}
+
+
+def initials(text: str) -> set[str]:
+    """The initials of runs of capitalised words ("Prime Minister Keir" -> "PM", "PMK",
+    "MK"), with and without the small words inside ("United States of America": "USA",
+    "USOA"); a run's leading stopwords ("The", "In") are not part of the name."""
+    found: set[str] = set()
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
+        while words and words[0].lower() in STOPWORDS:
+            words = words[1:]
         capitals = [w[0] for w in words if w.lower() not in _CONNECTORS]
         every = [w[0].upper() for w in words]
         for letters in (capitals, every):
@@ -178,17 +196,21 @@ def _acronyms(text: str) -> set[str]:
 @dataclass(frozen=True)
 class Grounding:
     """What the articles write, for checking a question's names against: their stemmed
-    words (``lexical.tokenize``) and the acronyms they write or imply."""
+    words (``lexical.tokenize``), the acronyms they write, and the initials of the names
+    they write (``initials``)."""
 
     words: frozenset[str]
     acronyms: frozenset[str]
+    implied: frozenset[str] = frozenset()
 
     @classmethod
     def of_texts(cls, words: Iterable[str], texts: Iterable[str]) -> Grounding:
         acronyms: set[str] = set()
+        implied: set[str] = set()
         for text in texts:
-            acronyms |= _acronyms(text)
-        return cls(frozenset(words), frozenset(acronyms))
+            acronyms |= written_acronyms(text)
+            implied |= initials(text)
+        return cls(frozenset(words), frozenset(acronyms), frozenset(implied - acronyms))
 
     @cached_property
     def folded(self) -> frozenset[str]:
@@ -212,9 +234,7 @@ class Grounding:
             return False
         for n in range(len(folded) - limit, len(folded) + limit + 1):
             for other in self._by_length.get(n, ()):
-                if distance(folded, other, limit) <= limit and not different_countries(
-                    folded, other
-                ):
+                if misspelt(folded, other, limit):
                     return True
         return False
 
@@ -234,7 +254,8 @@ class Grounding:
         if not words or all(w in self.words for w in words):
             return True
         letters = term.replace(".", "")
-        if letters.isupper() and 2 <= len(letters) <= MAX_ACRONYM and letters in self.acronyms:
+        acronym = letters.isupper() and 2 <= len(letters) <= MAX_ACRONYM
+        if acronym and (letters in self.acronyms or letters in self.implied):
             return True
         if any(self._phrase_known(p) for p in phrases_with(question or term, term)):
             return True

@@ -60,6 +60,7 @@ class Evidence:
     corpus_words: frozenset[str] | dict[str, int]
     question_type: str | None
     window_types: frozenset[str] = frozenset()  # answer types the window offers
+    grounded: float = 1.0  # share of the question's names/numbers the articles hold, any form
 
 
 def _share(weights: dict[str, float], words: frozenset[str]) -> float:
@@ -106,6 +107,7 @@ SIGNALS = {
     ),
     "numbers_unmatched": lambda e: _unmatched(_NUMBER, e.question, e.paragraph_text, False),
     "names_unmatched": lambda e: _unmatched(_NAME, e.question, e.window_text, True),
+    "names_grounded": lambda e: e.grounded,  # aliases, accents, typos (retrieval.aliases)
     "type_unmet": lambda e: float(
         e.question_type is not None and e.question_type not in e.window_types
     ),

@@ -92,6 +92,8 @@ class Prepared:
     note: str | None
     floor: Confidence = "none"  # the least grade it gets (a quoted source: "low")
     by_source: bool = False  # ranked among the sentences of the source it names
+    grounded: float = 1.0  # the share of its names and numbers the articles hold (aliases too)
+    off_topic: bool = False  # its subject is nowhere in the articles: graded "none"
 
 
 def clean_question(question: str) -> str:
@@ -233,8 +235,9 @@ class Retriever:
     def sources(self) -> SourceTable:
         return SourceTable(self.index)
 
-    def evidence(self, text: str, ranked: list[Candidate]) -> Evidence:
-        """What the confidence signals read about the best of ``ranked``."""
+    def evidence(self, text: str, ranked: list[Candidate], grounded: float = 1.0) -> Evidence:
+        """What the confidence signals read about the best of ``ranked`` (``grounded``:
+        ``Prepared.grounded``)."""
         index = self.index
         best = ranked[0]
         row = best.row
@@ -256,12 +259,37 @@ class Retriever:
             corpus_words=lexical.document_frequency,
             question_type=question_type(text),
             window_types=frozenset().union(*(index.sentence_types[r] for r in window)),
+            grounded=grounded,
         )
 
     def _ungrounded(self, terms: Sequence[str], skip: str = "", question: str = "") -> list[str]:
         """The question's names and numbers that no quotable sentence holds in any form
         (accents, acronyms, country aliases, misspellings: ``retrieval.aliases``)."""
         return self.sources.grounding.missing(terms, question, skip=skip)
+
+    def off_topic(self, text: str, intent: QuestionIntent, best: Candidate) -> bool:
+        """Is the question's subject nowhere in the articles, and nothing close to it?
+
+        Its names and numbers (when it has some) all missing in every form, most of its
+        rarity-weighted words absent, and the best sentence far from it (``OFF_TOPIC_*``,
+        set on the dev sets and SQuAD, below every answerable question there); or, with
+        no name, nearly every word absent and the best sentence farther still."""
+        if intent.foreign:
+            return False
+        lexical = self.index.sentence_lexical
+        weights = {t: lexical.idf(t) for t in dict.fromkeys(tokenize(text))}
+        absent = [t for t in weights if t not in lexical.document_frequency]
+        share = sum(weights[t] for t in absent) / (sum(weights.values()) or 1.0)
+        grounding = self.sources.grounding
+        if any(grounding.has_term(t, text) for t in intent.terms):
+            return False
+        if intent.terms:
+            return best.dense_sentence < OFF_TOPIC_NAMED and share >= OFF_TOPIC_NAMED_ABSENT
+        return (
+            best.dense_sentence < OFF_TOPIC_UNNAMED
+            and share >= OFF_TOPIC_UNNAMED_ABSENT
+            and len(absent) >= 2
+        )
 
     def prepare(
         self, text: str, vector: np.ndarray, intent: QuestionIntent | None = None
@@ -276,6 +304,8 @@ class Retriever:
         ranked = self.candidates(text, vector)
         if not ranked:
             return None
+        if self.off_topic(text, intent, ranked[0]):
+            return Prepared(intent, ranked, "none", None, grounded=0.0, off_topic=True)
         ceiling: Confidence = "high"
         floor: Confidence = "none"
         by_source = False
@@ -295,7 +325,8 @@ class Retriever:
         if missing and note is None:
             shown = ", ".join(f"‘{term}’" for term in missing[:3])
             note, ceiling = f"The article never mentions {shown}.", "low"
-        return Prepared(intent, ranked, ceiling, note, floor, by_source)
+        grounded = 1.0 - len(missing) / len(intent.terms) if intent.terms else 1.0
+        return Prepared(intent, ranked, ceiling, note, floor, by_source, grounded)
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
         intent = read_question(text)
@@ -304,7 +335,9 @@ class Retriever:
         prepared = self.prepare(text, vector, intent)
         if prepared is None:
             return Answer(question, False, reason="the index is empty")
-        grade, p_answer, p_topic = self.calibration.grade(self.evidence(text, prepared.ranked))
+        grade, p_answer, p_topic = self.calibration.grade(
+            self.evidence(text, prepared.ranked, prepared.grounded)
+        )
         grade = cap(lift(grade, prepared.floor), prepared.ceiling)
         log.debug("%r: %s (answerable %.2f, on-topic %.2f)", text, grade, p_answer, p_topic)
         if grade == "none":
@@ -439,6 +472,14 @@ class Retriever:
         )
 
 
+#: The off-topic rule (``Retriever.off_topic``): the best sentence's cosine below which a
+#: question whose names are all missing, and most of its weighted words absent, is "none";
+#: no answerable question of the dev sets or SQuAD falls under it (the lowest: 0.47).
+OFF_TOPIC_NAMED = 0.30
+OFF_TOPIC_NAMED_ABSENT = 0.5
+#: ... and for a question with no name: nearly every word absent and a lower cosine.
+OFF_TOPIC_UNNAMED = 0.20
+OFF_TOPIC_UNNAMED_ABSENT = 0.9
 FOREIGN_NOTE = "I read questions in English best; these are the closest passages I found."
 MORE_QUOTES = 6  # quotes kept beyond top_k for the "More" pages
 SOURCE_CUTOFF = 0.7  # a source's further sentences must score this share of its best
