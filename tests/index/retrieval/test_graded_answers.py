@@ -39,7 +39,13 @@ def test_a_person_named_but_never_quoted(real_engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["What is a good banana bread recipe?", "how do i reset my router"]
+    "question",
+    [
+        "What is a good banana bread recipe?",
+        "how do i reset my router",
+        "Who won the football World Cup in 2022?",  # capitalised words, none in the article
+        "What's the weather in Paris tomorrow?",
+    ],
 )
 def test_off_topic_gets_nothing(real_engine: Engine, question: str) -> None:
     answer = real_engine.ask(question)
