@@ -63,6 +63,7 @@ _ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w.])[A-Z]{2,6}(?=s?\b)")
 _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’])[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|for|on|de)\s+)*[A-Z][\w'’-]*)+"
 )
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "de"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 _CAPITAL_SUFFIX = re.compile(r"\s+[A-Z](?:\.[A-Z])*\.?$")  # "Washington D.C." -> "Washington"
@@ -202,19 +203,25 @@ class Grounding:
     words: frozenset[str]
     acronyms: frozenset[str]
     implied: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()  # as written, thousands separators dropped
 
     @classmethod
     def of_texts(cls, words: Iterable[str], texts: Iterable[str]) -> Grounding:
         acronyms: set[str] = set()
         implied: set[str] = set()
+        numbers: set[str] = set()
         for text in texts:
             acronyms |= written_acronyms(text)
             implied |= initials(text)
-        return cls(frozenset(words), frozenset(acronyms), frozenset(implied - acronyms))
+            numbers.update(m.group(0).replace(",", "") for m in _NUMBER.finditer(text))
+        return cls(
+            frozenset(words), frozenset(acronyms), frozenset(implied - acronyms), frozenset(numbers)
+        )
 
     @cached_property
     def folded(self) -> frozenset[str]:
-        return frozenset(fold(w).replace(" ", "") for w in self.words) | self.words
+        folded = {fold(w).replace(" ", "") for w in self.words}
+        return frozenset(folded | {stem(w) for w in folded}) | self.words  # "schrödinger"
 
     @cached_property
     def _by_length(self) -> dict[int, tuple[str, ...]]:
@@ -253,6 +260,8 @@ class Grounding:
         words = tokenize(term)
         if not words or all(w in self.words for w in words):
             return True
+        if _NUMBER.fullmatch(term) and term.replace(",", "") in self.numbers:
+            return True  # "10000" ~ "10,000"
         letters = term.replace(".", "")
         acronym = letters.isupper() and 2 <= len(letters) <= MAX_ACRONYM
         if acronym and (letters in self.acronyms or letters in self.implied):

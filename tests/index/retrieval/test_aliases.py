@@ -20,7 +20,8 @@ ARTICLE = (
     "foreign ministry said. Officials in Moscow denied it. Britain's foreign secretary, "
     "speaking in Downing Street, said the United Nations would meet. Fryderyk Chopín's "
     "sonata was played by Renée Okonkwo-Brandt as Zelenskyy looked on. Austria and Iran "
-    "said nothing; the U.S.-led talks at NATO go on. Ukrainian farmers complained."
+    "said nothing; the U.S.-led talks at NATO go on. Ukrainian farmers complained. Erwin "
+    "Schrödinger's cat cost 10,000 zloty."
 )
 
 
@@ -50,6 +51,8 @@ def grounding(text: str = ARTICLE) -> Grounding:
         ("What did the U.S.A. do?", "USA"),
         ("What about Nato?", "Nato"),
         ("What about US-led talks?", "US-led"),
+        ("Whose cat, Schrodinger's?", "Schrodinger's"),  # accent inside a stemmed word
+        ("Did it cost 10000 zloty?", "10000"),  # thousands separator
     ],
 )
 def test_a_name_written_otherwise_is_found(question: str, term: str) -> None:
@@ -69,6 +72,7 @@ def test_a_name_written_otherwise_is_found(question: str, term: str) -> None:
         ("What did the EU decide?", "EU"),
         ("Was Lviv mentioned?", "Lviv"),  # four letters: no typo forgiven
         ("What about Germany?", "Germany"),
+        ("Did it cost 20000 zloty?", "20000"),
     ],
 )
 def test_an_unrelated_name_is_not_found(question: str, term: str) -> None:
