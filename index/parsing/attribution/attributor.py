@@ -123,7 +123,9 @@ class Attributor:
             role=source.role if source else None,
             cue=found.cue,
             channel=found.channel,
-            kind="direct" if fraction >= 0.5 else "reported",
+            kind="direct"
+            if fraction >= 0.5 or _quote_then_cue(sentence_frame, found.cue)
+            else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
 
@@ -200,6 +202,18 @@ class Attributor:
 _LABEL = re.compile(
     r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])\s*:\s*\S"
 )
+
+
+def _quote_then_cue(sentence_frame: str, cue: str) -> bool:
+    """``"…," said Ana Ruiz, who runs a bakery.``: the sentence opens with the quotation and
+    the cue follows it at once, so the quotation is all that is said, however long the
+    speaker's description."""
+    head = sentence_frame.lstrip(" \"“”‘’'")
+    if not head.startswith(PLACEHOLDER):
+        return False
+    words = head[1:].replace(",", " ").split()[:4]
+    first = cue.split()[0]
+    return first in words and " that " not in sentence_frame[: sentence_frame.find(first)]
 
 
 def _verb_after(sentence_frame: str, subject: str) -> str | None:

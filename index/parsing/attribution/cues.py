@@ -210,7 +210,10 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             phrase = doc.group(2)
         source = parse_np(clean(phrase))
         if source is not None:
-            return _remember(Cue(ctx.resolve(source), "according to", channel), ctx)
+            resolved = ctx.resolve(source)
+            if doc and resolved is not None:
+                ctx.document(doc.group(1), resolved)
+            return _remember(Cue(resolved, "according to", channel), ctx)
     return _remember(subordinate, ctx) if subordinate else None
 
 
@@ -255,7 +258,11 @@ def _try_cue(
         source, inverted = _participle_source(frame, core, previous_word, auxiliary), False
     else:
         source, inverted = _finite_source(frame, core, after, lemma, match.start())
-    if source is None:
+    document = None if inverted else _DOC_SUBJECT.search(core)
+    if document is not None:  # "a report by the Harbor Authority warned": its author
+        author = parse_np(clean(document.group(2)))
+        source = author or source
+    if source is None or (lemma in lx.DOCUMENT_VERBS and not _is_document(source, document)):
         return None
     if (
         tag in {"VB", "VBP"}
@@ -266,12 +273,29 @@ def _try_cue(
     resolved = _resolve_here(source, core, ctx)
     if not _speech_here(lemma, source, resolved, after, quoted):
         return None
+    if document is not None and resolved is not None:
+        ctx.document(document.group(1), resolved)
     channel = leading_channel
     if channel is None and not inverted:
         channel = channel_after(after, word)
     bare = not inverted and _BARE_AFTER.match(after) is not None
     in_clause = not inverted and _in_subordinate_clause(core, source)
     return Cue(resolved, cue, channel, bare), in_clause
+
+
+_DOCS = "|".join(lx.DOCUMENT_WORDS.split())
+#: A document with its author ending a subject: "A new report by the Harbor Authority".
+_DOC_SUBJECT = re.compile(
+    rf"(?:^|\s)(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?({_DOCS})\s+"
+    r"(?:from|by|of|issued by|released by|published by|conducted by|commissioned by)\s+"
+    r"([^,;:\x00]+?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_document(source: Source, document: re.Match[str] | None) -> bool:
+    """The subject is a document ("the survey", "a Gallup poll", "polls") or its author."""
+    return document is not None or source.head.removeprefix("the:") in lx.DOCUMENT_WORDS.split()
 
 
 def _not_a_verb_here(previous_word: str, tag: str, lemma: str, after: str) -> bool:
@@ -509,6 +533,9 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         if cut2 < 0 or rest[cut2] != ",":
             break
         rest = rest[:cut2].rstrip()
+    member = _named_member(segments)
+    if member is not None:
+        return member
     nearest = parse_np(trim_np(segments[0])) if not _RELATIVE.match(segments[0]) else None
     described = _DESCRIPTION.fullmatch(segments[1]) if len(segments) > 1 else None
     if nearest is not None and nearest.is_person and nearest.speaker[:1].isupper() and described:
@@ -539,6 +566,27 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     if _RELATIVE.match(segments[0]):
         return None
     return nearest
+
+
+_MEMBER = re.compile(
+    r"^(?:including|among them|among whom|such as|notably|led by|especially|like)\s+", re.IGNORECASE
+)
+
+
+def _named_member(segments: list[str]) -> Source | None:
+    """``Critics, including councillor Tom Becker, said``: the named member speaks for the
+    group (the group is the role); a member list ("including A and B") speaks together."""
+    if len(segments) < 2:
+        return None
+    match = _MEMBER.match(segments[0])
+    if not match:
+        return None
+    member = parse_np(trim_np(segments[0][match.end() :]))
+    if member is None or not member.is_person or not member.speaker[:1].isupper():
+        return None
+    group = clean(segments[1])
+    role = member.role if member.role and not is_title_only(member.role) else None
+    return Source(member.speaker, role or lower_first(group), True, member.head)
 
 
 _STATES = frozenset(lx.US_STATE_ABBREVIATIONS)

@@ -199,8 +199,14 @@ def parse_np(np: str) -> Source | None:
         return None  # "By", "Hastily": a sentence-initial word, not a name
     if len(words) == 1 and lowered[0].replace(",", "").replace(".", "").isdigit():
         return None  # "the 30,000": a noun follows, not a verb
-    if any(w.endswith("ing") and w.islower() and w not in {"king"} for w in words[1:]) or (
-        lowered[0].endswith("ing") and words[0].islower() and (len(words) == 1 or not determined)
+    if any(
+        w.endswith("ing") and w.islower() and w not in {"king"} and not _noun_modifier(words, i)
+        for i, w in enumerate(words[1:], start=1)
+    ) or (
+        lowered[0].endswith("ing")
+        and words[0].islower()
+        and (len(words) == 1 or not determined)
+        and not _noun_modifier(words, 0)
     ):
         return None  # "having", "days following ...": a participle, not a subject
     if lowered[-1].endswith("ly") and words[-1].islower():
@@ -212,6 +218,17 @@ def parse_np(np: str) -> Source | None:
     if named is not None:
         return named
     return _name_and_role(words, lowered, definite)
+
+
+def _noun_modifier(words: list[str], i: int) -> bool:
+    """An -ing word that modifies the head of a body or an office: "the engineering
+    department", "the city's housing office", "its marketing director"."""
+    rest = [bare(w) for w in words[i + 1 :]]
+    return (
+        bool(rest)
+        and rest[-1] in lx.ORG_WORDS | lx.ROLE_WORDS
+        and not any(w in lx.FUNCTION_WORDS or w in lx.DETERMINERS for w in rest)
+    )
 
 
 def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Source:

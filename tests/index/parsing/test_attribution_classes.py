@@ -241,7 +241,76 @@ ROWS: list[dict] = [
         "paragraph": "The Netherlands pledged a new aid package for the port.",
         "want": {"speaker": None, "kind": "narration"},
     },
-    # ---- back-references
+    # ---- issue 17: house styles (AP, Reuters, BBC, the Guardian, local news)
+    {
+        "id": "trailing-cue-with-department-subject",
+        "paragraph": (
+            "Cyclists can still cross on a temporary walkway, the county's highways "
+            "department confirmed."
+        ),
+        "want": {"speaker": "county's highways department", "cue": "confirmed"},
+    },
+    {
+        "id": "trailing-cue-with-office-subject-and-time",
+        "paragraph": "Permits are at the library, the city's housing office said on Monday.",
+        "want": {"speaker": "city's housing office", "cue": "said", "kind": "reported"},
+    },
+    {
+        "id": "of-inside-an-organisation-name",
+        "paragraph": "The Dunmore Chamber of Commerce estimated that trade would fall by a fifth.",
+        "want": {"speaker": "Dunmore Chamber of Commerce", "cue": "estimated"},
+    },
+    {
+        "id": "for-inside-an-organisation-name",
+        "paragraph": "The Alliance for Quieter Roads argued that the limit should drop to 20mph.",
+        "want": {"speaker": "Alliance for Quieter Roads", "cue": "argued"},
+    },
+    {
+        "id": "inverted-quote-with-relative-clause-is-direct",
+        "paragraph": (
+            "“Most of my regulars cross that bridge every morning,” said Tariq Noon, who "
+            "has run the corner cafe since his father retired in 1998."
+        ),
+        "want": {"speaker": "Tariq Noon", "kind": "direct"},
+    },
+    {
+        "id": "including-group-names-its-member",
+        "paragraph": (
+            "Critics, including opposition councillor Bea Lund, accused the council of "
+            "hiding the cost."
+        ),
+        "want": {"speaker": "Bea Lund", "role": "opposition councillor", "cue": "accused"},
+    },
+    {
+        "id": "among-them-group-names-its-member",
+        "paragraph": "Several parents, among them Noor Haddad, said the school had ignored them.",
+        "want": {"speaker": "Noor Haddad", "role": "several parents", "kind": "reported"},
+    },
+    {
+        "id": "according-to-a-report-by",
+        "paragraph": "Dredging will cost more, according to a report by the Tidewater Port Board.",
+        "want": {
+            "speaker": "Tidewater Port Board",
+            "cue": "according to",
+            "channel": "in a report",
+        },
+    },
+    {
+        "id": "the-report-resolves-to-its-author",
+        "context": ["Dredging will cost more, according to a report by the Tidewater Port Board."],
+        "paragraph": "The report also warned that the channel could silt up within a decade.",
+        "want": {"speaker": "Tidewater Port Board", "cue": "warned", "kind": "reported"},
+    },
+    {
+        "id": "document-with-author-as-subject",
+        "paragraph": "A survey by the Kestrel Institute found that tenants wanted longer leases.",
+        "want": {"speaker": "Kestrel Institute", "cue": "found", "kind": "reported"},
+    },
+    {
+        "id": "found-without-a-document-is-not-a-cue",
+        "paragraph": "Firefighters found that the back door had been forced.",
+        "want": {"speaker": None, "kind": "narration"},
+    },
     {
         "id": "pronoun-prefers-the-sentence-subject",
         "paragraph": "Lena Ortiz beat Paul Grey in the primary, and she said it was a mandate.",
