@@ -172,6 +172,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
     if leading:
         phrase = strip_time(clean(leading.group(1) or leading.group(2)))
         leading_channel = lower_first(_SEEN_BY.sub("", phrase))
+    fronted = _fronted_cue(frame, ctx)
+    if fronted is not None:
+        return _remember(fronted, ctx)
     subordinate: Cue | None = None
     main: Cue | None = None
     for match in _cue_matches(frame):
@@ -215,6 +218,24 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
                 ctx.document(doc.group(1), resolved)
             return _remember(Cue(resolved, "according to", channel), ctx)
     return _remember(subordinate, ctx) if subordinate else None
+
+
+#: "Said Ruiz, "…"", "Added the minister: "…"": the cue opens the sentence, inverted.
+_FRONTED = re.compile(r"^\s*([A-Z][a-z]+)\s+([^,:;\x00]{2,60}?)\s*[,:]\s*\x00")
+
+
+def _fronted_cue(frame: str, ctx: Context) -> Cue | None:
+    match = _FRONTED.match(frame)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    form = lx.cue_forms().get(word)
+    if form is None or form[0] not in lx.INVERTIBLE_VERBS or form[1] not in {"VBD", "VBZ"}:
+        return None
+    source = parse_np(match.group(2))
+    if source is None or not (source.is_person or source.speaker[:1].isupper()):
+        return None
+    return Cue(ctx.resolve(source), word, None)
 
 
 def _remember(cue: Cue, ctx: Context) -> Cue:
@@ -622,20 +643,39 @@ def _subject_after(after: str, strict: bool = False) -> Source | None:
     match = _AFTER_SUBJECT.match(after)
     if not match:
         return None
+    head = _RELATIVE_TAIL.split(match.group(1))[0]  # "said Cllr Mona Reid who represents"
     if strict:
-        phrase = strip_time(clean(match.group(1)))
+        phrase = strip_time(clean(head))
         source = parse_np(phrase) if len(phrase.split()) <= 7 else None
         if source is None or not source.is_person:
             return None
-    phrase = strip_time(clean(match.group(1)))
+    phrase = strip_time(clean(head))
     phrase = _AFTER_CHANNEL_CUT.split(phrase)[0]
     source = parse_np(phrase)
     if source is None:
         return None
+    named = _named_after_description(source, match.group(2))
+    if named is not None:
+        return named
     role = appositive_role(match.group(2) or "") if source.is_person else None
     if role and not source.role:
         source = Source(source.speaker, role, source.is_person, source.head)
     return source
+
+
+_RELATIVE_TAIL = re.compile(r"\s+(?:who|which|whose)\s+")
+
+
+def _named_after_description(source: Source, appositive: str | None) -> Source | None:
+    """``wrote one shopper, Ada Lintz``: a description, then the name, inverted."""
+    if not appositive or source.speaker[:1].isupper():
+        return None
+    named = parse_np(clean(appositive))
+    if named is None or not named.is_person or not named.speaker[:1].isupper() or named.role:
+        return None
+    if len(named.speaker.split()) < 2:
+        return None
+    return Source(named.speaker, source.speaker, True, named.head)
 
 
 def channel_after(after: str, cue: str) -> str | None:

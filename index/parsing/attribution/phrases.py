@@ -66,6 +66,13 @@ _LEADING_ADVERBIAL = re.compile(
 )
 
 
+#: A second adverbial after the first: "On Tuesday, after weeks of silence, Ruiz ...".
+_NEXT_ADVERBIAL = re.compile(
+    r"^\s*(?:after|before|during|despite|following|amid|in|on|at|with|without|for|since|as|"
+    r"when|while|under|like|unlike|once|until)\b[^,\x00]{0,90},\s+"
+)
+
+
 #: "WASHINGTON (AFP) –", "DES MOINES, Iowa —": a dateline before the first sentence.
 _DATELINE = re.compile(
     r"^\s*[A-Z][\w.\u2024]*(?:[ ,]+[A-Z][\w.\u2024]*){0,3}\s*(?:\(\w+\))?\s*[—–-]+\s+"
@@ -419,8 +426,8 @@ def name_runs(text: str) -> list[re.Match[str]]:
 def leading_subject(text: str) -> str | None:
     """The subject phrase that opens a sentence frame ("Sen. Ana Ruiz, who ..., did X")."""
     text = _DATELINE.sub("", _drop_parentheticals(text))
-    for _ in range(3):
-        match = _LEADING_ADVERBIAL.match(text)
+    for turn in range(3):
+        match = _LEADING_ADVERBIAL.match(text) or (turn and _NEXT_ADVERBIAL.match(text))
         if not match:
             break
         text = text[match.end() :]
@@ -433,7 +440,7 @@ def leading_subject(text: str) -> str | None:
     tokens = text.split()
     taken: list[str] = []
     after_determiner = False
-    for token in tokens[:10]:
+    for at, token in enumerate(tokens[:10]):
         word = token.rstrip(",;:")
         b = bare(word)
         if not word or PLACEHOLDER in word:
@@ -451,6 +458,7 @@ def leading_subject(text: str) -> str | None:
             or b in lx.CONNECTORS - {"and"}
             or after_determiner
             or (b in lx.ROLE_WORDS and taken)
+            or (taken and _role_ahead(tokens[at : at + 4]))
         ):
             taken.append(word)
         else:
@@ -460,3 +468,16 @@ def leading_subject(text: str) -> str | None:
         if token.endswith((",", ";", ":")):
             break
     return " ".join(taken) or None
+
+
+def _role_ahead(tokens: list[str]) -> bool:
+    """A description before a name: "Opposition transport spokesman Ravi Patel"."""
+    for i, token in enumerate(tokens):
+        b = bare(token)
+        if token.endswith((",", ";", ":")) or b in lx.FUNCTION_WORDS | lx.CLAUSE_WORDS:
+            return False
+        if b in lx.ROLE_WORDS:
+            return i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+        if not token.isalpha():
+            return False
+    return False

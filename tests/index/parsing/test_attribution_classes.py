@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from index.parsing.attribution import Attributor
+from index.parsing.ingest import parse_article
 from index.parsing.sentences import split_sentences
 
 ROWS: list[dict] = [
@@ -312,6 +313,41 @@ ROWS: list[dict] = [
         "want": {"speaker": None, "kind": "narration"},
     },
     {
+        "id": "inverted-name-with-relative-clause-and-no-comma",
+        "paragraph": (
+            "“The bypass was sold to us as a quick fix,” said Cllr Mona Reid who represents "
+            "the east ward."
+        ),
+        "want": {"speaker": "Mona Reid", "role": "Cllr", "kind": "direct"},
+    },
+    {
+        "id": "fronted-said-before-the-speaker",
+        "paragraph": "Said Halvorsen, “The numbers do not add up and they never did.”",
+        "want": {"speaker": "Halvorsen", "cue": "said", "kind": "direct"},
+    },
+    {
+        "id": "inverted-description-then-name",
+        "paragraph": "“The shelves are empty by noon,” wrote one shopper, Ada Lintz.",
+        "want": {"speaker": "Ada Lintz", "role": "one shopper", "kind": "direct"},
+    },
+    {
+        "id": "lower-case-description-before-a-name",
+        "paragraph": (
+            "Opposition transport spokesman Ravi Patel has repeatedly pointed to the delays "
+            "as “a scandal in plain sight.”"
+        ),
+        "want": {"speaker": "Ravi Patel", "role": "Opposition transport spokesman"},
+    },
+    {
+        "id": "two-adverbials-before-the-subject",
+        "paragraph": (
+            "On Tuesday, after weeks of silence, Harlan Webb joined the protest, saying the "
+            "street belonged to its residents."
+        ),
+        "want": {"speaker": "Harlan Webb", "cue": "saying", "kind": "reported"},
+    },
+    # ---- back-references
+    {
         "id": "pronoun-prefers-the-sentence-subject",
         "paragraph": "Lena Ortiz beat Paul Grey in the primary, and she said it was a mandate.",
         "want": {"speaker": "Lena Ortiz"},
@@ -363,3 +399,23 @@ def test_class_table(row: dict) -> None:
 
 def test_table_ids_are_unique() -> None:
     assert len({row["id"] for row in ROWS}) == len(ROWS)
+
+
+def test_quote_opened_in_one_paragraph_is_attributed_in_the_next() -> None:
+    """Each paragraph of a long quotation reopens it; the speaker named at the end of the
+    last one is the speaker of all of them."""
+    text = (
+        "Pool stays open\n\nThe council met on Monday.\n\n"
+        "“We are not going to close the pool this summer. Not while I run this town.\n\n"
+        "“The money is there and the staff are ready,” said Mayor Jo Kerr.\n\n"
+        "The vote is next week."
+    )
+    article = parse_article("a.txt", text.encode())
+    got = [(s.attribution.speaker, s.attribution.kind) for s in article.sentences()]
+    assert got == [
+        (None, "narration"),
+        ("Jo Kerr", "direct"),
+        ("Jo Kerr", "direct"),
+        ("Jo Kerr", "direct"),
+        (None, "narration"),
+    ]
