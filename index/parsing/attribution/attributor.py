@@ -216,12 +216,17 @@ def _quote_then_cue(sentence_frame: str, cue: str) -> bool:
     return first in words and " that " not in sentence_frame[: sentence_frame.find(first)]
 
 
+#: An appositive or relative clause between a subject and its verb: "Ruiz, a nurse, said".
+_APPOSITIVE_AFTER = re.compile(r"^,\s+(?:[^,;:\x00]{1,120}?,\s+){1,2}?(?=[a-z]+\b(?![,;:]))")
+
+
 def _verb_after(sentence_frame: str, subject: str) -> str | None:
     """The verb right after the subject (adverbs skipped), if the next word is one."""
     at = sentence_frame.find(subject)
     if at < 0:
         return None
-    rest = sentence_frame[at + len(subject) :].split()
+    tail = _APPOSITIVE_AFTER.sub("", sentence_frame[at + len(subject) :], count=1)
+    rest = tail.split()
     for word in rest[:4]:
         word = word.strip(",;:")
         if not word or not word.isalpha() or not word.islower():

@@ -105,7 +105,7 @@ _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 #: Verbs that pass the subject on to an infinitive cue: "went on to say", "took to X to call".
 _HELPER_TO = re.compile(
     r"\s+(?:went on|goes on|continued|continues|proceeded|began|begins|started|starts|rushed|"
-    r"(?:took|takes) to [A-Z]\w+|(?:went|goes) on [A-Z]\w+|"
+    r"(?:took|takes|taking) to [A-Z]\w+|(?:went|goes) on [A-Z]\w+|"
     r"used (?:the|a|an|his|her|their) \w+)\s+to\s*$"
 )
 _DESCRIPTION = re.compile(
@@ -187,6 +187,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         )
         if not in_clause and (adjacent or not quoted):
             return _remember(cue, ctx)
+        if adjacent and quoted and main is not None and _trailing_participle(frame, match):
+            # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
+            return _remember(main, ctx)
         if adjacent and quoted:
             return _remember(cue, ctx)  # 'what Ruiz called "a mess"': the quote's own cue
         if in_clause:
@@ -238,6 +241,12 @@ def _fronted_cue(frame: str, ctx: Context) -> Cue | None:
     return Cue(ctx.resolve(source), word, None)
 
 
+def _trailing_participle(frame: str, match: re.Match[str]) -> bool:
+    """An -ing cue right after a comma: "…, noting that"."""
+    form = lx.cue_forms()[match.group(0)]
+    return form[1] == "VBG" and frame[: match.start()].rstrip().endswith(",")
+
+
 def _remember(cue: Cue, ctx: Context) -> Cue:
     if cue.source is not None:
         ctx.remember(cue.source)
@@ -276,7 +285,11 @@ def _try_cue(
         found = _passive(after, lemma, cue, ctx)
         return (found, False) if found else None
     if tag == "VBG":
-        source, inverted = _participle_source(frame, core, previous_word, auxiliary), False
+        nearest = _PREVIOUS_WORD.search(core)  # adverbs skipped: "with Ruiz reportedly saying"
+        word_before = (
+            nearest.group(1) if nearest and core.rstrip()[-1:].isalnum() else previous_word
+        )
+        source, inverted = _participle_source(frame, core, word_before, auxiliary), False
     else:
         source, inverted = _finite_source(frame, core, after, lemma, match.start())
     document = None if inverted else _DOC_SUBJECT.search(core)

@@ -230,7 +230,10 @@ PREPOSITIONS = _words("for of at with from by to in on")
 CONNECTORS = _words("of for and the on de del")
 PASSIVE_AUXILIARIES = _words("was were is are be been being")
 #: Words that are never a source, capitalised or not.
-DEMONSTRATIVES = _words("there this that these those what which who it's")
+DEMONSTRATIVES = _words(
+    "there this that these those what which who it's it’s there's there’s here's here’s "
+    "that's that’s what's what’s"
+)
 #: Words a subject phrase never contains (finite verbs among them: "the plan is dead").
 BAD_NP_WORDS = _words(
     """

@@ -58,10 +58,14 @@ AFTER_PREPOSITION = re.compile(
 #: Adverbs by their suffix (names such as "Kelly" or "Emily" do not end so).
 ADVERB = re.compile(r"[a-z]{2,}(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly)")
 _LEADING_ADVERBIAL = re.compile(
-    r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
-    r"But|And|Still|Yet|Also|Now|Then|Last|This|Since|When|While|As|Asked|Speaking|Writing|"
-    r"Appearing|Responding|Like|Unlike|Despite|Instead|Separately|Elsewhere|Today|Yesterday|"
-    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}"
+    r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)"
+    r"|(?:On|In|At|After|Before|During|Since|When|While|As|Asked|Speaking|Writing|"
+    r"Appearing|Responding|Like|Unlike|Despite|For|By|With|Through|Under|Over|From|Without)"
+    r"\b[^,\x00]{0,90}"
+    # a connective opens an adverbial only when its comma follows soon ("But on Friday,"):
+    # "But Sen. Ana Ruiz refused to ..., saying" is the main clause
+    r"|(?:Later|Earlier|Meanwhile|However|But|And|Still|Yet|Also|Now|Then|Last|This|Instead|"
+    r"Separately|Elsewhere|Today|Yesterday)\b[^,\x00]{0,28}"
     r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards)|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
 )
 
@@ -180,7 +184,7 @@ def parse_np(np: str) -> Source | None:
     if lowered[-1] in lx.PASSIVE_AUXILIARIES and words[-1].islower():
         return None
     if any(
-        b in lx.BAD_NP_WORDS and (w.islower() or b in lx.DEMONSTRATIVES)
+        b in lx.DEMONSTRATIVES or (b in lx.BAD_NP_WORDS and w.islower())
         for w, b in zip(words, lowered, strict=True)
     ):
         return None
@@ -444,6 +448,8 @@ def leading_subject(text: str) -> str | None:
         word = token.rstrip(",;:")
         b = bare(word)
         if not word or PLACEHOLDER in word:
+            if taken and taken[-1].endswith(("'s", "’s")):
+                return None  # 'Ruiz’s "reforms"': a possessive before a noun
             break
         if taken and (b in lx.VERB_NOISE or b in lx.NEGATIONS or b in lx.CLAUSE_WORDS):
             break

@@ -346,6 +346,43 @@ ROWS: list[dict] = [
         ),
         "want": {"speaker": "Harlan Webb", "cue": "saying", "kind": "reported"},
     },
+    {
+        "id": "participle-after-the-main-cue-keeps-its-speaker",
+        "paragraph": (
+            "Lund’s “reforms” are a sham, Harriet Cole said on Tuesday in Leeds, noting the "
+            "minister “has never visited a ward.”"
+        ),
+        "want": {"speaker": "Harriet Cole", "cue": "said"},
+    },
+    {
+        "id": "partial-quote-after-an-appositive",
+        "paragraph": (
+            "Hugo Brandt, the club’s former chairman, ripped the owners for treating fans as "
+            "“walking wallets.”"
+        ),
+        "want": {"speaker": "Hugo Brandt", "role": "club’s former chairman", "kind": "reported"},
+    },
+    {
+        "id": "connective-then-a-whole-clause-is-not-an-adverbial",
+        "paragraph": (
+            "But Sen. Lara Voigt refused to discuss the budget, responding that she was “not "
+            "going to negotiate in public.”"
+        ),
+        "want": {"speaker": "Lara Voigt", "cue": "responding"},
+    },
+    {
+        "id": "there-is-is-never-a-speaker",
+        "paragraph": "There’s still time for Voigt to win the board, calling it “a talking shop.”",
+        "want": {"speaker": None},
+    },
+    {
+        "id": "with-x-adverb-participle",
+        "paragraph": (
+            "At a rally in Hull on Saturday, protesters were pushed out, with Voigt "
+            "reportedly shouting: “Get them out!”"
+        ),
+        "want": {"speaker": "Voigt", "cue": "shouting"},
+    },
     # ---- back-references
     {
         "id": "pronoun-prefers-the-sentence-subject",
