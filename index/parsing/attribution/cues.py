@@ -182,6 +182,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         if found is None:
             continue
         cue, in_clause = found
+        if lx.cue_forms()[match.group(0)][0] in lx.DOCUMENT_VERBS:
+            subordinate = subordinate or cue  # "said the figures showed": a last resort
+            continue
         adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
             frame[: match.start()]
         )

@@ -268,7 +268,7 @@ MEDIA_WORDS = (
 #: Documents that can stand in "according to a report by X".
 DOCUMENT_WORDS = (
     "statement report filing document letter post memo survey study poll release analysis "
-    "audit review assessment investigation inquiry ruling judgment"
+    "audit review assessment investigation inquiry ruling judgment record figure data"
 )
 
 # ------------------------------------------------------------------ abbreviations

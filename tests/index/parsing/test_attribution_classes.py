@@ -308,6 +308,16 @@ ROWS: list[dict] = [
         "want": {"speaker": "Kestrel Institute", "cue": "found", "kind": "reported"},
     },
     {
+        "id": "records-show-after-a-comma",
+        "paragraph": "The works were approved unanimously in January, council records show.",
+        "want": {"speaker": "council records", "cue": "show", "kind": "reported"},
+    },
+    {
+        "id": "a-document-in-a-reported-clause-does-not-take-the-speech",
+        "paragraph": "Ada Rook said that the figures showed the scheme had “plainly failed.”",
+        "want": {"speaker": "Ada Rook", "cue": "said"},
+    },
+    {
         "id": "found-without-a-document-is-not-a-cue",
         "paragraph": "Firefighters found that the back door had been forced.",
         "want": {"speaker": None, "kind": "narration"},
