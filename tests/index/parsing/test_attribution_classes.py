@@ -1,4 +1,4 @@
-"""Attribution, one row per class of error fixed on real news (issue 11).
+"""Attribution, one row per class of error fixed on real news (issues 11 and 17).
 
 Every sentence here is invented for the test; none comes from a shared data set. A row
 names the class it guards, the paragraphs before it (``context``), its paragraph, the
