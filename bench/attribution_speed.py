@@ -6,9 +6,10 @@ Parsing is what a reindex does to every new or changed article before embedding 
 decoding, blocks, sentence splitting (pysbd), quote detection and attribution. Printed,
 as a Markdown table: the one-off cost of reading the cue table (the inflections
 lemminflect generated, read on first use), then for the bundled article and the PolNeAR
-sample (300 real articles, shared data; skipped when absent), the best of ``--repeats``
-runs of parsing every file, as paragraphs and sentences per second, with the shares of
-sentence splitting and attribution. One process, one core; no timing is asserted anywhere.
+sample (the 840 real articles of its train split, shared data; skipped when absent), the
+best of ``--repeats`` runs of parsing every file, as paragraphs and sentences per second,
+with the shares of sentence splitting and attribution. One process, one core; no timing
+is asserted anywhere.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from index.checksums import sha256_bytes
@@ -144,6 +145,34 @@ def _windows(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return windows
 
 
+def _carry_back(
+    paragraphs: list[Paragraph], pending: list[int], block: str, attributions: list[Attribution]
+) -> list[int]:
+    """A quotation opened in one paragraph and attributed in the next.
+
+    Paragraphs of one quotation each reopen it and only the last closes it; when the first
+    ones have no cue (``"We will not close the pool.`` then ``"The money is there," said
+    Mayor Jo Kerr.``), the speaker named at the end is theirs. Returns the paragraphs still
+    waiting: this one, if it opens and ends inside a quotation with no speaker.
+    """
+    quotes = find_quotes(block)
+    if not quotes.opens_with_quote or not attributions:
+        return []
+    first = attributions[0]
+    if pending and first.kind == "direct" and first.speaker:
+        for at in pending:
+            old = paragraphs[at]
+            carried = tuple(
+                replace(s, attribution=first) if s.attribution.is_narration else s
+                for s in old.sentences
+            )
+            paragraphs[at] = replace(old, sentences=carried)
+        return []
+    if quotes.ends_open and all(a.is_narration for a in attributions):
+        return [*pending, len(paragraphs)]
+    return []
+
+
 def parse_article(article_id: str, data: bytes) -> Article:
     """Parse the bytes of one article file into an ``Article``."""
     text = decode(data, article_id)
@@ -153,6 +182,7 @@ def parse_article(article_id: str, data: bytes) -> Article:
     title = title_of(text[block_spans[0][0] : block_spans[0][1]], article_id)
     attributor = Attributor()
     paragraphs: list[Paragraph] = []
+    pending: list[int] = []  # quotation paragraphs still waiting for their speaker
     for number, (start, end) in enumerate(block_spans, start=1):
         block = text[start:end]
         kind = classify_block(block, number)
@@ -164,8 +194,10 @@ def parse_article(article_id: str, data: bytes) -> Article:
                 Sentence(number, start + a, start + b, block[a:b], attribution)
                 for (a, b), attribution in zip(spans, attributions, strict=True)
             )
+            pending = _carry_back(paragraphs, pending, block, attributions)
         else:
             attributor.observe_names(block)
+            pending = []
         paragraphs.append(Paragraph(number, start, end, block, kind, sentences))
     if not any(p.sentences for p in paragraphs):
         raise ArticleError(article_id, "the file has a title but no body paragraphs")

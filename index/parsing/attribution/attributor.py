@@ -123,7 +123,9 @@ class Attributor:
             role=source.role if source else None,
             cue=found.cue,
             channel=found.channel,
-            kind="direct" if fraction >= 0.5 else "reported",
+            kind="direct"
+            if fraction >= 0.5 or _quote_then_cue(sentence_frame, found.cue)
+            else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
 
@@ -202,12 +204,29 @@ _LABEL = re.compile(
 )
 
 
+def _quote_then_cue(sentence_frame: str, cue: str) -> bool:
+    """``"…," said Ana Ruiz, who runs a bakery.``: the sentence opens with the quotation and
+    the cue follows it at once, so the quotation is all that is said, however long the
+    speaker's description."""
+    head = sentence_frame.lstrip(" \"“”‘’'")
+    if not head.startswith(PLACEHOLDER):
+        return False
+    words = head[1:].replace(",", " ").split()[:4]
+    first = cue.split()[0]
+    return first in words and " that " not in sentence_frame[: sentence_frame.find(first)]
+
+
+#: An appositive or relative clause between a subject and its verb: "Ruiz, a nurse, said".
+_APPOSITIVE_AFTER = re.compile(r"^,\s+(?:[^,;:\x00]{1,120}?,\s+){1,2}?(?=[a-z]+\b(?![,;:]))")
+
+
 def _verb_after(sentence_frame: str, subject: str) -> str | None:
     """The verb right after the subject (adverbs skipped), if the next word is one."""
     at = sentence_frame.find(subject)
     if at < 0:
         return None
-    rest = sentence_frame[at + len(subject) :].split()
+    tail = _APPOSITIVE_AFTER.sub("", sentence_frame[at + len(subject) :], count=1)
+    rest = tail.split()
     for word in rest[:4]:
         word = word.strip(",;:")
         if not word or not word.isalpha() or not word.islower():

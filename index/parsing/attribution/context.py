@@ -22,6 +22,11 @@ class Context:
     mentions: list[Source] = field(default_factory=list)  # speakers and named people
     names: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # surname -> full
     last_speech: Attribution | None = None  # last paragraph's last attributed speech
+    documents: dict[str, Source] = field(default_factory=dict)  # "report" -> its author
+
+    def document(self, noun: str, author: Source) -> None:
+        """``a report by the Harbor Authority``: "the report" later means its author."""
+        self.documents[noun.lower()] = author
 
     def remember(self, source: Source) -> None:
         self.sources.append(source)
@@ -48,6 +53,8 @@ class Context:
             return self.sources[-1] if self.sources else None
         if source.head.startswith("the:"):
             head = source.head[4:]
+            if head in self.documents and len(source.speaker.split()) <= 3:
+                return self.documents[head]  # "the report", "the new report"
             for earlier in reversed(self.mentions):
                 heads = role_heads(earlier.role) if earlier.role else set()
                 if head == earlier.head or head in heads:

@@ -105,7 +105,7 @@ _TO_BEFORE = re.compile(r"(?:^|\s)(?:to|not to)\s*$", re.IGNORECASE)
 #: Verbs that pass the subject on to an infinitive cue: "went on to say", "took to X to call".
 _HELPER_TO = re.compile(
     r"\s+(?:went on|goes on|continued|continues|proceeded|began|begins|started|starts|rushed|"
-    r"(?:took|takes) to [A-Z]\w+|(?:went|goes) on [A-Z]\w+|"
+    r"(?:took|takes|taking) to [A-Z]\w+|(?:went|goes) on [A-Z]\w+|"
     r"used (?:the|a|an|his|her|their) \w+)\s+to\s*$"
 )
 _DESCRIPTION = re.compile(
@@ -172,6 +172,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
     if leading:
         phrase = strip_time(clean(leading.group(1) or leading.group(2)))
         leading_channel = lower_first(_SEEN_BY.sub("", phrase))
+    fronted = _fronted_cue(frame, ctx)
+    if fronted is not None:
+        return _remember(fronted, ctx)
     subordinate: Cue | None = None
     main: Cue | None = None
     for match in _cue_matches(frame):
@@ -179,11 +182,17 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         if found is None:
             continue
         cue, in_clause = found
+        if lx.cue_forms()[match.group(0)][0] in lx.DOCUMENT_VERBS:
+            subordinate = subordinate or cue  # "said the figures showed": a last resort
+            continue
         adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
             frame[: match.start()]
         )
         if not in_clause and (adjacent or not quoted):
             return _remember(cue, ctx)
+        if adjacent and quoted and main is not None and _trailing_participle(frame, match):
+            # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
+            return _remember(main, ctx)
         if adjacent and quoted:
             return _remember(cue, ctx)  # 'what Ruiz called "a mess"': the quote's own cue
         if in_clause:
@@ -210,8 +219,35 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             phrase = doc.group(2)
         source = parse_np(clean(phrase))
         if source is not None:
-            return _remember(Cue(ctx.resolve(source), "according to", channel), ctx)
+            resolved = ctx.resolve(source)
+            if doc and resolved is not None:
+                ctx.document(doc.group(1), resolved)
+            return _remember(Cue(resolved, "according to", channel), ctx)
     return _remember(subordinate, ctx) if subordinate else None
+
+
+#: "Said Ruiz, "…"", "Added the minister: "…"": the cue opens the sentence, inverted.
+_FRONTED = re.compile(r"^\s*([A-Z][a-z]+)\s+([^,:;\x00]{2,60}?)\s*[,:]\s*\x00")
+
+
+def _fronted_cue(frame: str, ctx: Context) -> Cue | None:
+    match = _FRONTED.match(frame)
+    if not match:
+        return None
+    word = match.group(1).lower()
+    form = lx.cue_forms().get(word)
+    if form is None or form[0] not in lx.INVERTIBLE_VERBS or form[1] not in {"VBD", "VBZ"}:
+        return None
+    source = parse_np(match.group(2))
+    if source is None or not (source.is_person or source.speaker[:1].isupper()):
+        return None
+    return Cue(ctx.resolve(source), word, None)
+
+
+def _trailing_participle(frame: str, match: re.Match[str]) -> bool:
+    """An -ing cue right after a comma: "…, noting that"."""
+    form = lx.cue_forms()[match.group(0)]
+    return form[1] == "VBG" and frame[: match.start()].rstrip().endswith(",")
 
 
 def _remember(cue: Cue, ctx: Context) -> Cue:
@@ -252,10 +288,18 @@ def _try_cue(
         found = _passive(after, lemma, cue, ctx)
         return (found, False) if found else None
     if tag == "VBG":
-        source, inverted = _participle_source(frame, core, previous_word, auxiliary), False
+        nearest = _PREVIOUS_WORD.search(core)  # adverbs skipped: "with Ruiz reportedly saying"
+        word_before = (
+            nearest.group(1) if nearest and core.rstrip()[-1:].isalnum() else previous_word
+        )
+        source, inverted = _participle_source(frame, core, word_before, auxiliary), False
     else:
         source, inverted = _finite_source(frame, core, after, lemma, match.start())
-    if source is None:
+    document = None if inverted else _DOC_SUBJECT.search(core)
+    if document is not None:  # "a report by the Harbor Authority warned": its author
+        author = parse_np(clean(document.group(2)))
+        source = author or source
+    if source is None or (lemma in lx.DOCUMENT_VERBS and not _is_document(source, document)):
         return None
     if (
         tag in {"VB", "VBP"}
@@ -266,12 +310,29 @@ def _try_cue(
     resolved = _resolve_here(source, core, ctx)
     if not _speech_here(lemma, source, resolved, after, quoted):
         return None
+    if document is not None and resolved is not None:
+        ctx.document(document.group(1), resolved)
     channel = leading_channel
     if channel is None and not inverted:
         channel = channel_after(after, word)
     bare = not inverted and _BARE_AFTER.match(after) is not None
     in_clause = not inverted and _in_subordinate_clause(core, source)
     return Cue(resolved, cue, channel, bare), in_clause
+
+
+_DOCS = "|".join(lx.DOCUMENT_WORDS.split())
+#: A document with its author ending a subject: "A new report by the Harbor Authority".
+_DOC_SUBJECT = re.compile(
+    rf"(?:^|\s)(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?({_DOCS})\s+"
+    r"(?:from|by|of|issued by|released by|published by|conducted by|commissioned by)\s+"
+    r"([^,;:\x00]+?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_document(source: Source, document: re.Match[str] | None) -> bool:
+    """The subject is a document ("the survey", "a Gallup poll", "polls") or its author."""
+    return document is not None or source.head.removeprefix("the:") in lx.DOCUMENT_WORDS.split()
 
 
 def _not_a_verb_here(previous_word: str, tag: str, lemma: str, after: str) -> bool:
@@ -509,6 +570,9 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         if cut2 < 0 or rest[cut2] != ",":
             break
         rest = rest[:cut2].rstrip()
+    member = _named_member(segments)
+    if member is not None:
+        return member
     nearest = parse_np(trim_np(segments[0])) if not _RELATIVE.match(segments[0]) else None
     described = _DESCRIPTION.fullmatch(segments[1]) if len(segments) > 1 else None
     if nearest is not None and nearest.is_person and nearest.speaker[:1].isupper() and described:
@@ -539,6 +603,27 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     if _RELATIVE.match(segments[0]):
         return None
     return nearest
+
+
+_MEMBER = re.compile(
+    r"^(?:including|among them|among whom|such as|notably|led by|especially|like)\s+", re.IGNORECASE
+)
+
+
+def _named_member(segments: list[str]) -> Source | None:
+    """``Critics, including councillor Tom Becker, said``: the named member speaks for the
+    group (the group is the role); a member list ("including A and B") speaks together."""
+    if len(segments) < 2:
+        return None
+    match = _MEMBER.match(segments[0])
+    if not match:
+        return None
+    member = parse_np(trim_np(segments[0][match.end() :]))
+    if member is None or not member.is_person or not member.speaker[:1].isupper():
+        return None
+    group = clean(segments[1])
+    role = member.role if member.role and not is_title_only(member.role) else None
+    return Source(member.speaker, role or lower_first(group), True, member.head)
 
 
 _STATES = frozenset(lx.US_STATE_ABBREVIATIONS)
@@ -574,20 +659,39 @@ def _subject_after(after: str, strict: bool = False) -> Source | None:
     match = _AFTER_SUBJECT.match(after)
     if not match:
         return None
+    head = _RELATIVE_TAIL.split(match.group(1))[0]  # "said Cllr Mona Reid who represents"
     if strict:
-        phrase = strip_time(clean(match.group(1)))
+        phrase = strip_time(clean(head))
         source = parse_np(phrase) if len(phrase.split()) <= 7 else None
         if source is None or not source.is_person:
             return None
-    phrase = strip_time(clean(match.group(1)))
+    phrase = strip_time(clean(head))
     phrase = _AFTER_CHANNEL_CUT.split(phrase)[0]
     source = parse_np(phrase)
     if source is None:
         return None
+    named = _named_after_description(source, match.group(2))
+    if named is not None:
+        return named
     role = appositive_role(match.group(2) or "") if source.is_person else None
     if role and not source.role:
         source = Source(source.speaker, role, source.is_person, source.head)
     return source
+
+
+_RELATIVE_TAIL = re.compile(r"\s+(?:who|which|whose)\s+")
+
+
+def _named_after_description(source: Source, appositive: str | None) -> Source | None:
+    """``wrote one shopper, Ada Lintz``: a description, then the name, inverted."""
+    if not appositive or source.speaker[:1].isupper():
+        return None
+    named = parse_np(clean(appositive))
+    if named is None or not named.is_person or not named.speaker[:1].isupper() or named.role:
+        return None
+    if len(named.speaker.split()) < 2:
+        return None
+    return Source(named.speaker, source.speaker, True, named.head)
 
 
 def channel_after(after: str, cue: str) -> str | None:

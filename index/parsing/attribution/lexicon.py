@@ -67,6 +67,9 @@ STANCE_VERBS = _words(
     bemoan dispute contest refute rebut debunk question invoke echo refer reference rescind
     """
 )
+#: Verbs that report only with a document as subject ("the survey found that", "polls
+#: show"): "police found the car" is not a cue.
+DOCUMENT_VERBS = _words("find show")
 #: Cues that can stand before their subject ("..., said the minister"); not "told".
 INVERTIBLE_VERBS = (SPEECH_VERBS - {"tell"}) | _words(
     "note recall continue declare post observe predict conclude agree wonder"
@@ -155,6 +158,8 @@ ORG_WORDS = _words(
     kremlin parliament congress senate assembly administration cabinet club fc federation
     league trust charity hospital nhs fund school college team command centre center unit
     watchdog regulator firm airline campaign pac caucus coalition tank poll survey
+    chamber alliance society academy institution panel tribunal secretariat consortium
+    directorate inspectorate partnership
     """
 )
 #: Nouns for a person, so that "the woman" or "the 24-year-old" can find their antecedent.
@@ -225,7 +230,10 @@ PREPOSITIONS = _words("for of at with from by to in on")
 CONNECTORS = _words("of for and the on de del")
 PASSIVE_AUXILIARIES = _words("was were is are be been being")
 #: Words that are never a source, capitalised or not.
-DEMONSTRATIVES = _words("there this that these those what which who it's")
+DEMONSTRATIVES = _words(
+    "there this that these those what which who it's it’s there's there’s here's here’s "
+    "that's that’s what's what’s"
+)
 #: Words a subject phrase never contains (finite verbs among them: "the plan is dead").
 BAD_NP_WORDS = _words(
     """
@@ -258,7 +266,10 @@ MEDIA_WORDS = (
     "documentary programme program show debate session summit event memo release"
 )
 #: Documents that can stand in "according to a report by X".
-DOCUMENT_WORDS = "statement report filing document letter post memo survey study poll release"
+DOCUMENT_WORDS = (
+    "statement report filing document letter post memo survey study poll release analysis "
+    "audit review assessment investigation inquiry ruling judgment record figure data"
+)
 
 # ------------------------------------------------------------------ abbreviations
 #: Abbreviations after which a full stop does not end a sentence or a phrase.
@@ -335,7 +346,7 @@ INFLECTIONS = Path(__file__).with_name("inflections.txt")
 
 def cue_lemmas() -> frozenset[str]:
     """Every reporting verb, by lemma."""
-    return SPEECH_VERBS | ACT_VERBS | STANCE_VERBS | frozenset(PHRASAL_CUES)
+    return SPEECH_VERBS | ACT_VERBS | STANCE_VERBS | DOCUMENT_VERBS | frozenset(PHRASAL_CUES)
 
 
 @cache

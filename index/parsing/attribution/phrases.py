@@ -58,11 +58,22 @@ AFTER_PREPOSITION = re.compile(
 #: Adverbs by their suffix (names such as "Kelly" or "Emily" do not end so).
 ADVERB = re.compile(r"[a-z]{2,}(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly)")
 _LEADING_ADVERBIAL = re.compile(
-    r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)|(?:On|In|At|After|Before|During|Later|Earlier|Meanwhile|However|"
-    r"But|And|Still|Yet|Also|Now|Then|Last|This|Since|When|While|As|Asked|Speaking|Writing|"
-    r"Appearing|Responding|Like|Unlike|Despite|Instead|Separately|Elsewhere|Today|Yesterday|"
-    r"For|By|With|Through|Under|Over|From|Without)\b[^,\x00]{0,90}"
+    r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)"
+    r"|(?:On|In|At|After|Before|During|Since|When|While|As|Asked|Speaking|Writing|"
+    r"Appearing|Responding|Like|Unlike|Despite|For|By|With|Through|Under|Over|From|Without)"
+    r"\b[^,\x00]{0,90}"
+    # a connective opens an adverbial only when its comma follows soon ("But on Friday,"):
+    # "But Sen. Ana Ruiz refused to ..., saying" is the main clause
+    r"|(?:Later|Earlier|Meanwhile|However|But|And|Still|Yet|Also|Now|Then|Last|This|Instead|"
+    r"Separately|Elsewhere|Today|Yesterday)\b[^,\x00]{0,28}"
     r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards)|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
+)
+
+
+#: A second adverbial after the first: "On Tuesday, after weeks of silence, Ruiz ...".
+_NEXT_ADVERBIAL = re.compile(
+    r"^\s*(?:after|before|during|despite|following|amid|in|on|at|with|without|for|since|as|"
+    r"when|while|under|like|unlike|once|until)\b[^,\x00]{0,90},\s+"
 )
 
 
@@ -173,7 +184,7 @@ def parse_np(np: str) -> Source | None:
     if lowered[-1] in lx.PASSIVE_AUXILIARIES and words[-1].islower():
         return None
     if any(
-        b in lx.BAD_NP_WORDS and (w.islower() or b in lx.DEMONSTRATIVES)
+        b in lx.DEMONSTRATIVES or (b in lx.BAD_NP_WORDS and w.islower())
         for w, b in zip(words, lowered, strict=True)
     ):
         return None
@@ -199,8 +210,14 @@ def parse_np(np: str) -> Source | None:
         return None  # "By", "Hastily": a sentence-initial word, not a name
     if len(words) == 1 and lowered[0].replace(",", "").replace(".", "").isdigit():
         return None  # "the 30,000": a noun follows, not a verb
-    if any(w.endswith("ing") and w.islower() and w not in {"king"} for w in words[1:]) or (
-        lowered[0].endswith("ing") and words[0].islower() and (len(words) == 1 or not determined)
+    if any(
+        w.endswith("ing") and w.islower() and w not in {"king"} and not _noun_modifier(words, i)
+        for i, w in enumerate(words[1:], start=1)
+    ) or (
+        lowered[0].endswith("ing")
+        and words[0].islower()
+        and (len(words) == 1 or not determined)
+        and not _noun_modifier(words, 0)
     ):
         return None  # "having", "days following ...": a participle, not a subject
     if lowered[-1].endswith("ly") and words[-1].islower():
@@ -212,6 +229,17 @@ def parse_np(np: str) -> Source | None:
     if named is not None:
         return named
     return _name_and_role(words, lowered, definite)
+
+
+def _noun_modifier(words: list[str], i: int) -> bool:
+    """An -ing word that modifies the head of a body or an office: "the engineering
+    department", "the city's housing office", "its marketing director"."""
+    rest = [bare(w) for w in words[i + 1 :]]
+    return (
+        bool(rest)
+        and rest[-1] in lx.ORG_WORDS | lx.ROLE_WORDS
+        and not any(w in lx.FUNCTION_WORDS or w in lx.DETERMINERS for w in rest)
+    )
 
 
 def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Source:
@@ -402,8 +430,8 @@ def name_runs(text: str) -> list[re.Match[str]]:
 def leading_subject(text: str) -> str | None:
     """The subject phrase that opens a sentence frame ("Sen. Ana Ruiz, who ..., did X")."""
     text = _DATELINE.sub("", _drop_parentheticals(text))
-    for _ in range(3):
-        match = _LEADING_ADVERBIAL.match(text)
+    for turn in range(3):
+        match = _LEADING_ADVERBIAL.match(text) or (turn and _NEXT_ADVERBIAL.match(text))
         if not match:
             break
         text = text[match.end() :]
@@ -416,10 +444,12 @@ def leading_subject(text: str) -> str | None:
     tokens = text.split()
     taken: list[str] = []
     after_determiner = False
-    for token in tokens[:10]:
+    for at, token in enumerate(tokens[:10]):
         word = token.rstrip(",;:")
         b = bare(word)
         if not word or PLACEHOLDER in word:
+            if taken and taken[-1].endswith(("'s", "’s")):
+                return None  # 'Ruiz’s "reforms"': a possessive before a noun
             break
         if taken and (b in lx.VERB_NOISE or b in lx.NEGATIONS or b in lx.CLAUSE_WORDS):
             break
@@ -434,6 +464,7 @@ def leading_subject(text: str) -> str | None:
             or b in lx.CONNECTORS - {"and"}
             or after_determiner
             or (b in lx.ROLE_WORDS and taken)
+            or (taken and _role_ahead(tokens[at : at + 4]))
         ):
             taken.append(word)
         else:
@@ -443,3 +474,16 @@ def leading_subject(text: str) -> str | None:
         if token.endswith((",", ";", ":")):
             break
     return " ".join(taken) or None
+
+
+def _role_ahead(tokens: list[str]) -> bool:
+    """A description before a name: "Opposition transport spokesman Ravi Patel"."""
+    for i, token in enumerate(tokens):
+        b = bare(token)
+        if token.endswith((",", ";", ":")) or b in lx.FUNCTION_WORDS | lx.CLAUSE_WORDS:
+            return False
+        if b in lx.ROLE_WORDS:
+            return i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+        if not token.isalpha():
+            return False
+    return False

@@ -1,4 +1,4 @@
-"""Attribution, one row per class of error fixed on real news (issue 11).
+"""Attribution, one row per class of error fixed on real news (issues 11 and 17).
 
 Every sentence here is invented for the test; none comes from a shared data set. A row
 names the class it guards, the paragraphs before it (``context``), its paragraph, the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from index.parsing.attribution import Attributor
+from index.parsing.ingest import parse_article
 from index.parsing.sentences import split_sentences
 
 ROWS: list[dict] = [
@@ -241,6 +242,157 @@ ROWS: list[dict] = [
         "paragraph": "The Netherlands pledged a new aid package for the port.",
         "want": {"speaker": None, "kind": "narration"},
     },
+    # ---- issue 17: house styles (AP, Reuters, BBC, the Guardian, local news)
+    {
+        "id": "trailing-cue-with-department-subject",
+        "paragraph": (
+            "Cyclists can still cross on a temporary walkway, the county's highways "
+            "department confirmed."
+        ),
+        "want": {"speaker": "county's highways department", "cue": "confirmed"},
+    },
+    {
+        "id": "trailing-cue-with-office-subject-and-time",
+        "paragraph": "Permits are at the library, the city's housing office said on Monday.",
+        "want": {"speaker": "city's housing office", "cue": "said", "kind": "reported"},
+    },
+    {
+        "id": "of-inside-an-organisation-name",
+        "paragraph": "The Dunmore Chamber of Commerce estimated that trade would fall by a fifth.",
+        "want": {"speaker": "Dunmore Chamber of Commerce", "cue": "estimated"},
+    },
+    {
+        "id": "for-inside-an-organisation-name",
+        "paragraph": "The Alliance for Quieter Roads argued that the limit should drop to 20mph.",
+        "want": {"speaker": "Alliance for Quieter Roads", "cue": "argued"},
+    },
+    {
+        "id": "inverted-quote-with-relative-clause-is-direct",
+        "paragraph": (
+            "“Most of my regulars cross that bridge every morning,” said Tariq Noon, who "
+            "has run the corner cafe since his father retired in 1998."
+        ),
+        "want": {"speaker": "Tariq Noon", "kind": "direct"},
+    },
+    {
+        "id": "including-group-names-its-member",
+        "paragraph": (
+            "Critics, including opposition councillor Bea Lund, accused the council of "
+            "hiding the cost."
+        ),
+        "want": {"speaker": "Bea Lund", "role": "opposition councillor", "cue": "accused"},
+    },
+    {
+        "id": "among-them-group-names-its-member",
+        "paragraph": "Several parents, among them Noor Haddad, said the school had ignored them.",
+        "want": {"speaker": "Noor Haddad", "role": "several parents", "kind": "reported"},
+    },
+    {
+        "id": "according-to-a-report-by",
+        "paragraph": "Dredging will cost more, according to a report by the Tidewater Port Board.",
+        "want": {
+            "speaker": "Tidewater Port Board",
+            "cue": "according to",
+            "channel": "in a report",
+        },
+    },
+    {
+        "id": "the-report-resolves-to-its-author",
+        "context": ["Dredging will cost more, according to a report by the Tidewater Port Board."],
+        "paragraph": "The report also warned that the channel could silt up within a decade.",
+        "want": {"speaker": "Tidewater Port Board", "cue": "warned", "kind": "reported"},
+    },
+    {
+        "id": "document-with-author-as-subject",
+        "paragraph": "A survey by the Kestrel Institute found that tenants wanted longer leases.",
+        "want": {"speaker": "Kestrel Institute", "cue": "found", "kind": "reported"},
+    },
+    {
+        "id": "records-show-after-a-comma",
+        "paragraph": "The works were approved unanimously in January, council records show.",
+        "want": {"speaker": "council records", "cue": "show", "kind": "reported"},
+    },
+    {
+        "id": "a-document-in-a-reported-clause-does-not-take-the-speech",
+        "paragraph": "Ada Rook said that the figures showed the scheme had “plainly failed.”",
+        "want": {"speaker": "Ada Rook", "cue": "said"},
+    },
+    {
+        "id": "found-without-a-document-is-not-a-cue",
+        "paragraph": "Firefighters found that the back door had been forced.",
+        "want": {"speaker": None, "kind": "narration"},
+    },
+    {
+        "id": "inverted-name-with-relative-clause-and-no-comma",
+        "paragraph": (
+            "“The bypass was sold to us as a quick fix,” said Cllr Mona Reid who represents "
+            "the east ward."
+        ),
+        "want": {"speaker": "Mona Reid", "role": "Cllr", "kind": "direct"},
+    },
+    {
+        "id": "fronted-said-before-the-speaker",
+        "paragraph": "Said Halvorsen, “The numbers do not add up and they never did.”",
+        "want": {"speaker": "Halvorsen", "cue": "said", "kind": "direct"},
+    },
+    {
+        "id": "inverted-description-then-name",
+        "paragraph": "“The shelves are empty by noon,” wrote one shopper, Ada Lintz.",
+        "want": {"speaker": "Ada Lintz", "role": "one shopper", "kind": "direct"},
+    },
+    {
+        "id": "lower-case-description-before-a-name",
+        "paragraph": (
+            "Opposition transport spokesman Ravi Patel has repeatedly pointed to the delays "
+            "as “a scandal in plain sight.”"
+        ),
+        "want": {"speaker": "Ravi Patel", "role": "Opposition transport spokesman"},
+    },
+    {
+        "id": "two-adverbials-before-the-subject",
+        "paragraph": (
+            "On Tuesday, after weeks of silence, Harlan Webb joined the protest, saying the "
+            "street belonged to its residents."
+        ),
+        "want": {"speaker": "Harlan Webb", "cue": "saying", "kind": "reported"},
+    },
+    {
+        "id": "participle-after-the-main-cue-keeps-its-speaker",
+        "paragraph": (
+            "Lund’s “reforms” are a sham, Harriet Cole said on Tuesday in Leeds, noting the "
+            "minister “has never visited a ward.”"
+        ),
+        "want": {"speaker": "Harriet Cole", "cue": "said"},
+    },
+    {
+        "id": "partial-quote-after-an-appositive",
+        "paragraph": (
+            "Hugo Brandt, the club’s former chairman, ripped the owners for treating fans as "
+            "“walking wallets.”"
+        ),
+        "want": {"speaker": "Hugo Brandt", "role": "club’s former chairman", "kind": "reported"},
+    },
+    {
+        "id": "connective-then-a-whole-clause-is-not-an-adverbial",
+        "paragraph": (
+            "But Sen. Lara Voigt refused to discuss the budget, responding that she was “not "
+            "going to negotiate in public.”"
+        ),
+        "want": {"speaker": "Lara Voigt", "cue": "responding"},
+    },
+    {
+        "id": "there-is-is-never-a-speaker",
+        "paragraph": "There’s still time for Voigt to win the board, calling it “a talking shop.”",
+        "want": {"speaker": None},
+    },
+    {
+        "id": "with-x-adverb-participle",
+        "paragraph": (
+            "At a rally in Hull on Saturday, protesters were pushed out, with Voigt "
+            "reportedly shouting: “Get them out!”"
+        ),
+        "want": {"speaker": "Voigt", "cue": "shouting"},
+    },
     # ---- back-references
     {
         "id": "pronoun-prefers-the-sentence-subject",
@@ -294,3 +446,23 @@ def test_class_table(row: dict) -> None:
 
 def test_table_ids_are_unique() -> None:
     assert len({row["id"] for row in ROWS}) == len(ROWS)
+
+
+def test_quote_opened_in_one_paragraph_is_attributed_in_the_next() -> None:
+    """Each paragraph of a long quotation reopens it; the speaker named at the end of the
+    last one is the speaker of all of them."""
+    text = (
+        "Pool stays open\n\nThe council met on Monday.\n\n"
+        "“We are not going to close the pool this summer. Not while I run this town.\n\n"
+        "“The money is there and the staff are ready,” said Mayor Jo Kerr.\n\n"
+        "The vote is next week."
+    )
+    article = parse_article("a.txt", text.encode())
+    got = [(s.attribution.speaker, s.attribution.kind) for s in article.sentences()]
+    assert got == [
+        (None, "narration"),
+        ("Jo Kerr", "direct"),
+        ("Jo Kerr", "direct"),
+        ("Jo Kerr", "direct"),
+        (None, "narration"),
+    ]
