@@ -1,6 +1,6 @@
 """Speed and memory of the answer engine. Prints a table; asserts nothing.
 
-Usage: ``python -m bench.benchmark [--rounds N] [--backend auto|torch|onnx|...]``
+Usage: ``python -m bench.benchmark [--rounds N] [--backend auto|torch|onnx|...] [--reader on]``
 (``make bench``; ``auto`` and ``onnx`` export the model into ``var/onnx`` first if needed;
 per-backend encoder numbers: ``bench/encoders.py``).
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,13 +32,18 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "bench/eval/kyiv_embassy.jsonl"
 
 _COLD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 started = time.perf_counter()
 from pathlib import Path
 from index.engine import Engine, EngineConfig
 onnx_dir = Path(sys.argv[3]) if len(sys.argv) > 3 else None
 engine = Engine(
-    EngineConfig(index_dir=Path(sys.argv[1]), embedding_backend=sys.argv[2], onnx_dir=onnx_dir)
+    EngineConfig(
+        index_dir=Path(sys.argv[1]),
+        embedding_backend=sys.argv[2],
+        onnx_dir=onnx_dir,
+        reader=os.environ.get("BENCH_READER") == "on",
+    )
 )
 engine.start()
 ready = time.perf_counter() - started
@@ -58,7 +64,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def cold_start(
-    index_dir: Path, backend: str = "auto", fresh_onnx_dir: Path | None = None
+    index_dir: Path,
+    backend: str = "auto",
+    fresh_onnx_dir: Path | None = None,
+    reader: bool = False,
 ) -> dict[str, float]:
     """Best of 3 fresh processes; with ``fresh_onnx_dir``, each gets an empty ONNX cache
     under it (the first start after an install: the ONNX backend exports first)."""
@@ -69,6 +78,7 @@ def cold_start(
         out = subprocess.run(
             [sys.executable, "-c", _COLD, str(index_dir), backend, *extra],
             cwd=ROOT,
+            env={**os.environ, "BENCH_READER": "on" if reader else "off"},
             capture_output=True,
             text=True,
             check=True,
@@ -84,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions")
     parser.add_argument("--backend", default="auto", help="EMBEDDING_BACKEND (default auto)")
+    parser.add_argument("--reader", choices=("on", "off"), default="off", help="READER")
     args = parser.parse_args(argv)
+    reader = args.reader == "on"
 
     from index.engine import Engine, EngineConfig
     from index.retrieval.retriever import validate_question
@@ -96,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp) / "index"
-        engine = Engine(EngineConfig(index_dir=index_dir, embedding_backend=args.backend))
+        engine = Engine(
+            EngineConfig(index_dir=index_dir, embedding_backend=args.backend, reader=reader)
+        )
         engine.start()
         builds, unchanged = [], []
         for n in range(3):
@@ -107,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             builds.append(fresh.reindex().seconds)
             unchanged.append(engine.reindex().seconds)  # incremental: every vector reused
-        cold = cold_start(index_dir, args.backend)
-        first = cold_start(index_dir, args.backend, Path(tmp) / "first-onnx")
+        cold = cold_start(index_dir, args.backend, reader=reader)
+        first = cold_start(index_dir, args.backend, Path(tmp) / "first-onnx", reader=reader)
         encoder = engine.encoder
         for question in questions[:5]:  # warm-up
             engine.ask(question)

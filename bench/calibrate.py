@@ -92,9 +92,27 @@ def _engine(files: list[Path], tmp: str, encoder) -> Engine:
     return engine
 
 
-def _ask(engine: Engine, questions: list[str], encoder) -> list[tuple]:
-    """(signals, ceiling, ranked) per question, as the engine computes them."""
+def _ask(engine: Engine, questions: list[str], encoder, readers=None, groups=None) -> list[tuple]:
+    """(signals, ceiling, ranked) per question, as the engine computes them.
+
+    ``readers``: (fold of a group, {fold: reader}) from ``bench.train_reader``; each
+    question is then read by the reader trained without its group (``groups``)."""
+    if readers is not None:
+        fold_of, models = readers
+        out: list = [None] * len(questions)
+        for fold, model in models.items():
+            rows = [i for i, g in enumerate(groups) if fold_of.get(g, 0) == fold]
+            for i, got in zip(
+                rows, _ask_with(engine, [questions[i] for i in rows], encoder, model), strict=True
+            ):
+                out[i] = got
+        return out
+    return _ask_with(engine, questions, encoder, None)
+
+
+def _ask_with(engine: Engine, questions: list[str], encoder, reader) -> list[tuple]:
     retriever = engine._live()
+    retriever.reader = reader
     texts = [validate_question(q) for q in questions]
     vectors = encoder.encode(texts)
     names = list(SIGNALS)
@@ -108,7 +126,7 @@ def _ask(engine: Engine, questions: list[str], encoder) -> list[tuple]:
     return out
 
 
-def squad_samples(folder: Path, encoder) -> list[Sample]:
+def squad_samples(folder: Path, encoder, readers=None) -> list[Sample]:
     rows = [json.loads(x) for x in (folder / "questions.jsonl").open(encoding="utf-8") if x.strip()]
     files = sorted((folder / "articles").glob("*.txt"))
     paragraphs = {f.name: f.read_text(encoding="utf-8").split("\n\n")[1:] for f in files}
@@ -117,7 +135,15 @@ def squad_samples(folder: Path, encoder) -> list[Sample]:
         engine = _engine(files, tmp, encoder)
         index = engine.search_index
         for row, (x, ceiling, ranked) in zip(
-            rows, _ask(engine, [r["q"] for r in rows], encoder), strict=True
+            rows,
+            _ask(
+                engine,
+                [r["q"] for r in rows],
+                encoder,
+                readers,
+                [r["article_file"] for r in rows],
+            ),
+            strict=True,
         ):
             marks = [
                 _squad_hit(
@@ -143,12 +169,13 @@ def squad_samples(folder: Path, encoder) -> list[Sample]:
         asked = rng.sample(asked, min(OFF_CORPUS_PER_ARTICLE, len(asked)))
         with tempfile.TemporaryDirectory() as tmp:
             engine = _engine([f for f in files if f != held], tmp, encoder)
-            for x, ceiling, _ in _ask(engine, [r["q"] for r in asked], encoder):
+            groups = [held.name] * len(asked)
+            for x, ceiling, _ in _ask(engine, [r["q"] for r in asked], encoder, readers, groups):
                 samples.append(Sample(held.name, "squad-off", False, False, x, ceiling))
     return samples
 
 
-def dev_samples(encoder) -> list[Sample]:
+def dev_samples(encoder, readers=None) -> list[Sample]:
     samples = []
     for name, (articles_dir, questions, role) in SETS.items():
         if role != "dev":
@@ -157,7 +184,9 @@ def dev_samples(encoder) -> list[Sample]:
         with tempfile.TemporaryDirectory() as tmp:
             engine = _engine(sorted(Path(articles_dir).glob("*.*")), tmp, encoder)
             index = engine.search_index
-            asked = _ask(engine, [it["question"] for it in items], encoder)
+            asked = _ask(
+                engine, [it["question"] for it in items], encoder, readers, [name] * len(items)
+            )
             for item, (x, ceiling, ranked) in zip(items, asked, strict=True):
                 marks = [
                     any(matches(index.sentence(c.ref).text, g) for g in item["gold"])
@@ -179,6 +208,21 @@ def dev_samples(encoder) -> list[Sample]:
                     )
                 )
     return samples
+
+
+def _fold_readers(folder: Path):
+    """(fold of each group, {fold: reader}) from a ``bench.train_reader`` run."""
+    from index.checksums import sha256_file
+    from index.encoding.model_files import BUNDLED, prepare_model
+    from index.reader.model import Reader
+
+    meta = json.loads((folder / "folds.json").read_text(encoding="utf-8"))
+    files = prepare_model(BUNDLED)
+    models = {}
+    for fold in (0, 1):
+        path = folder / f"fold{fold}.onnx"
+        models[fold] = Reader(files, path, sha256_file(path))
+    return meta["folds"], models
 
 
 def fit(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None) -> Logistic:
@@ -328,6 +372,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write", action="store_true", help="write index/retrieval/calibration.json"
     )
+    parser.add_argument(
+        "--reader-folds",
+        type=Path,
+        help="read each question with the held-out reader of bench.train_reader (var/reader)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not (args.squad / "questions.jsonl").is_file():
@@ -337,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         samples = pickle.loads(args.samples.read_bytes())  # from an earlier --samples run
     else:
         encoder = CachedEncoder(load_encoder(), CACHE)
-        samples = squad_samples(args.squad, encoder) + dev_samples(encoder)
+        readers = _fold_readers(args.reader_folds) if args.reader_folds else None
+        samples = squad_samples(args.squad, encoder, readers) + dev_samples(encoder, readers)
         if args.samples:
             args.samples.write_bytes(pickle.dumps(samples))
     p_answer, p_topic = out_of_fold(samples, args.c, args.dev_share)

@@ -23,6 +23,9 @@ MAX_INDEX_WATCH_SECONDS = 3600
 #: Where answers (for the buttons under them) and feedback are stored.
 DEFAULT_FEEDBACK_DB = DEFAULT_INDEX_DIR.parent / "feedback.sqlite3"
 MAX_ONNX_THREADS = 64
+#: The reader's default (off: held out, it does not beat the signals it would replace yet;
+#: docs/evaluation.md, "The reader").
+DEFAULT_READER = False
 
 
 class SettingsError(Exception):
@@ -57,6 +60,8 @@ class Settings:
     feedback_db: Path = DEFAULT_FEEDBACK_DB
     onnx_dir: Path | None = None
     onnx_threads: int = 0
+    #: Reread the first candidates with the reader (index/reader/; READER=on|off).
+    reader: bool = DEFAULT_READER
 
     @property
     def syncs_commands(self) -> bool:
@@ -74,6 +79,7 @@ class Settings:
             top_k=self.top_k,
             onnx_dir=self.onnx_dir,
             onnx_threads=self.onnx_threads,
+            reader=self.reader,
         )
 
     @classmethod
@@ -118,6 +124,9 @@ class Settings:
         onnx_threads = whole_number(
             get, "ONNX_THREADS", 0, 0, MAX_ONNX_THREADS, problems, " (0: one per core, up to 4)"
         )
+        reader = (get("READER") or ("on" if DEFAULT_READER else "off")).strip().lower()
+        if reader not in ("on", "off"):
+            problems.append(f"READER must be on or off, not {get('READER')!r}")
         articles_dir = (
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
@@ -150,6 +159,7 @@ class Settings:
             feedback_db=feedback_db,
             onnx_dir=Path(get("ONNX_DIR")).expanduser() if get("ONNX_DIR") else None,
             onnx_threads=onnx_threads,
+            reader=reader == "on",
         )
 
 

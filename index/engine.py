@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.encoding.base import Encoder
 from index.encoding.factory import load_encoder
-from index.encoding.model_files import BUNDLED
+from index.encoding.model_files import BUNDLED, prepare_model
 from index.errors import (
     ArticleError,
     BuildFailed,
@@ -33,6 +33,7 @@ from index.errors import (
 )
 from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
 from index.parsing import ingest, upload
+from index.reader.model import Reader
 from index.retrieval.article_filter import FilteredRetriever
 from index.retrieval.catalog import ArticleTable
 from index.retrieval.retriever import RetrievalConfig, Retriever, validate_question
@@ -58,6 +59,7 @@ class EngineConfig:
     top_k: int = 3
     onnx_dir: Path | None = None  # ONNX backend (auto, onnx): export cache (None: var/onnx)
     onnx_threads: int = 0  # ONNX backend: intra-op threads (0: cores, at most 4)
+    reader: bool = False  # reread the first candidates with the reader (index/reader/)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class Engine:
     encoder_factory: Callable[[str], Encoder] | None = None  # tests inject a fake
     _encoder: Encoder | None = field(default=None, init=False)
     _retriever: Retriever | None = field(default=None, init=False)
+    _reader: Reader | None = field(default=None, init=False)
     _reindex_lock: _ReindexLock = field(default_factory=lambda: _ReindexLock(), init=False)
     _tables: _Tables | None = field(default=None, init=False)
     _refresh_problem: str | None = field(default=None, init=False)
@@ -159,6 +162,14 @@ class Engine:
                     onnx_threads=self.config.onnx_threads,
                 )
         return self._encoder
+
+    @property
+    def reader(self) -> Reader | None:
+        """The reader (None when ``EngineConfig.reader`` is off), loaded and verified once:
+        a missing or damaged weights file is a ``ModelError`` naming it."""
+        if self._reader is None and self.config.reader:
+            self._reader = Reader(prepare_model(BUNDLED))
+        return self._reader
 
     @property
     def ready(self) -> bool:
@@ -181,6 +192,7 @@ class Engine:
             if not allow_stale or not (self.config.index_dir / store.CURRENT).exists():
                 raise  # nothing to fall back on: fail before loading the model
         model = self.encoder.fingerprint
+        self.reader  # noqa: B018  (a missing or damaged reader stops here, one line)
         try:
             index = store.load(self.config.index_dir, model=model, articles=self._checksums())
             log.info(
@@ -432,7 +444,9 @@ class Engine:
         return True
 
     def _swap(self, index: store.SearchIndex) -> None:
-        self._retriever = Retriever(index, self.encoder, RetrievalConfig(top_k=self.config.top_k))
+        self._retriever = Retriever(
+            index, self.encoder, RetrievalConfig(top_k=self.config.top_k), reader=self.reader
+        )
 
     # ---------------------------------------------------------------- questions
     def _live(self) -> Retriever:

@@ -63,6 +63,7 @@ class FilteredRetriever(Retriever):
             config,
             calibration=parent.calibration if parent else None,
             sources=parent.sources if parent else None,
+            reader=parent.reader if parent else None,
         )
         self.sentence_rows = sorted(sentence_rows)
         self.paragraph_rows = sorted(paragraph_rows)

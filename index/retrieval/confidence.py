@@ -34,6 +34,7 @@ Confidence = Literal["high", "low", "none"]
 ORDER: dict[str, int] = {"none": 0, "low": 1, "high": 2}
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 
+READER_ABSENT = 0.5  # the reader signals' value where nothing was read (no reader)
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|neither)\b|n['’]t\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’-]+")
@@ -61,6 +62,8 @@ class Evidence:
     question_type: str | None
     window_types: frozenset[str] = frozenset()  # answer types the window offers
     grounded: float = 1.0  # share of the question's names/numbers the articles hold, any form
+    reader: float | None = None  # the reader's probability that the best sentence answers
+    reader_next: float | None = None  # the best of the reader's probabilities for the next four
 
 
 def _share(weights: dict[str, float], words: frozenset[str]) -> float:
@@ -107,6 +110,8 @@ SIGNALS = {
     ),
     "numbers_unmatched": lambda e: _unmatched(_NUMBER, e.question, e.paragraph_text, False),
     "names_unmatched": lambda e: _unmatched(_NAME, e.question, e.window_text, True),
+    "reader": lambda e: READER_ABSENT if e.reader is None else e.reader,
+    "reader_next": lambda e: READER_ABSENT if e.reader_next is None else e.reader_next,
     "names_grounded": lambda e: e.grounded,  # aliases, accents, typos (retrieval.aliases)
     "type_unmet": lambda e: float(
         e.question_type is not None and e.question_type not in e.window_types

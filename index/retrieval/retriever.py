@@ -22,14 +22,17 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.encoding.base import Encoder
 from index.errors import InvalidQuestion
 from index.models import Answer, Attribution, Quote
+from index.reader.pairs import sentence_side
+from index.reader.pin import READER_WEIGHT
 from index.retrieval.answer_types import question_type
 from index.retrieval.confidence import (
     Calibration,
@@ -43,6 +46,9 @@ from index.retrieval.question import QuestionIntent, read_question
 from index.retrieval.sources import SourceTable
 from index.search.lexical import tokenize
 from index.search.store import SearchIndex, SentenceRef
+
+if TYPE_CHECKING:
+    from index.reader.model import Reader
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +72,7 @@ class RetrievalConfig:
     sentence_candidates: int = 40
     weights: tuple[float, ...] = (0.4, 0.4, 0.2)
     relative_cutoff: float = 0.85  # further quotes must score this share of the best
+    reader_candidates: int = 5  # the first candidates the reader rereads (bench/train_reader.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,7 @@ class Candidate:
     features: tuple[float, ...]
     score: float
     row: int = -1  # its sentence row in the index (-1: unknown)
+    reader: float | None = None  # the reader's probability that it answers (None: not read)
 
     @property
     def dense_sentence(self) -> float:
@@ -142,10 +150,12 @@ class Retriever:
         config: RetrievalConfig,
         calibration: Calibration | None = None,
         sources: SourceTable | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.index = index
         self.encoder = encoder
         self.config = config
+        self.reader = reader
         self.calibration = calibration or load_calibration()
         if sources is not None:
             self.sources = sources  # shared with the retriever it narrows (article filter)
@@ -260,6 +270,8 @@ class Retriever:
             question_type=question_type(text),
             window_types=frozenset().union(*(index.sentence_types[r] for r in window)),
             grounded=grounded,
+            reader=best.reader,
+            reader_next=max((c.reader for c in ranked[1:5] if c.reader is not None), default=None),
         )
 
     def _ungrounded(self, terms: Sequence[str], skip: str = "", question: str = "") -> list[str]:
@@ -326,7 +338,22 @@ class Retriever:
             shown = ", ".join(f"‘{term}’" for term in missing[:3])
             note, ceiling = f"The article never mentions {shown}.", "low"
         grounded = 1.0 - len(missing) / len(intent.terms) if intent.terms else 1.0
+        ranked = self.reread(text, ranked)
         return Prepared(intent, ranked, ceiling, note, floor, by_source, grounded)
+
+    def reread(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
+        """The first ``reader_candidates`` reordered by their score plus the reader's
+        logit (``READER_BLEND``, set held out by ``bench/train_reader.py``), each with the
+        reader's probability; the rest as they were. Without a reader: unchanged."""
+        if self.reader is None or not ranked:
+            return ranked
+        head = ranked[: self.config.reader_candidates]
+        sentences = [self.index.sentence(c.ref) for c in head]
+        logits = self.reader.logits(text, [sentence_side(s.text, s.attribution) for s in sentences])
+        keys = [c.score + READER_BLEND * float(z) for c, z in zip(head, logits, strict=True)]
+        order = sorted(range(len(head)), key=lambda i: -keys[i])
+        probability = 1.0 / (1.0 + np.exp(-logits))
+        return [replace(head[i], reader=float(probability[i])) for i in order] + ranked[len(head) :]
 
     def _answer(self, question: str, text: str, vector: np.ndarray) -> Answer:
         intent = read_question(text)
@@ -481,6 +508,7 @@ OFF_TOPIC_NAMED_ABSENT = 0.5
 OFF_TOPIC_UNNAMED = 0.20
 OFF_TOPIC_UNNAMED_ABSENT = 0.9
 FOREIGN_NOTE = "I read questions in English best; these are the closest passages I found."
+READER_BLEND = READER_WEIGHT  # candidate order: score + this x reader logit
 MORE_QUOTES = 6  # quotes kept beyond top_k for the "More" pages
 SOURCE_CUTOFF = 0.7  # a source's further sentences must score this share of its best
 NEAR_SOURCE_SHARE = 0.8  # sources sharing a word of the phrase must score this share of the best
