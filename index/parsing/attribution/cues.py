@@ -512,10 +512,18 @@ def _subject_before(before: str) -> Source | None:
     if not text or text.endswith(_Q):
         return None
     text = _TRAILING_PARENS.sub("", text)  # "Sen. Ana Ruiz (D-Ohio)"
+    if appositive:  # 'Ana Ruiz, wearing "Vote Lund" pins, said': a quote inside an appositive
+        text = _QUOTE_INSIDE.sub(" quote ", text)
     cut = _last_cut(text)
     np = text[cut + 1 :].strip()
     if appositive and cut >= 0 and text[cut] == ",":
         return _appositive_subject(text, cut, np)
+    if cut >= 0 and text[cut] == "," and _UNCLOSED_ROLE.match(np):
+        # "Ana Ruiz, president of the Harbor Association stated": the appositive's closing
+        # comma left out; the name opening the sentence is the subject
+        name = parse_np(text[:cut].strip()) if _last_cut(text[:cut]) < 0 else None
+        if name is not None and name.is_person and name.speaker[:1].isupper() and not name.role:
+            return Source(name.speaker, clean(np), True, name.head)
     if np.lower() in {"who", "which"} and cut >= 0 and text[cut] == ",":
         # "Ruiz, who has called the plan ...": the relative clause speaks for its antecedent
         rest = text[:cut].rstrip()
@@ -531,6 +539,14 @@ def _subject_before(before: str) -> Source | None:
     if source is not None and " and " in source.speaker and cut >= 0 and text[cut] == ",":
         return _listed(text[:cut], source)
     return source
+
+
+#: A quotation inside a phrase, words on both sides: 'wearing "Vote Lund" pins'.
+_QUOTE_INSIDE = re.compile(r"(?<=[\w'’])\s*\x00\s*(?=[\w'’])")
+_UNCLOSED_ROLE = re.compile(
+    r"^(?:" + "|".join(sorted(lx.ROLE_WORDS)) + r")\b(?:\s+(?:and|of|for|at)\s+[\w'’.\u2024-]+)"
+    r"[^,\x00]*$"
+)
 
 
 def _listed(rest: str, last: Source) -> Source:
@@ -570,6 +586,7 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         if cut2 < 0 or rest[cut2] != ",":
             break
         rest = rest[:cut2].rstrip()
+    segments = _join_places(segments)
     member = _named_member(segments)
     if member is not None:
         return member
@@ -581,16 +598,27 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         return Source(nearest.speaker, clean(role), True, nearest.head)
     described_source: Source | None = None
     for j in range(1, len(segments)):
-        if not all(_appositive_like(segment) for segment in segments[:j]):
+        if not all(
+            _appositive_like(segment) or _in_relative(segments, i)
+            for i, segment in enumerate(segments[:j])
+        ):
             break
         if _PARTY_STATE.fullmatch(segments[j].strip()):
             continue  # "R-Ohio"
+        if _in_relative(segments, j):
+            continue  # "Ruiz, whose company, Paradata, makes ..., said": inside the clause
         name = parse_np(trim_np(segments[j]))
         if name is None:
             continue
         if name.is_person and name.speaker[:1].isupper():
             role = next(
-                (r for r in map(appositive_role, reversed(segments[:j])) if r and _is_role(r)),
+                (
+                    r
+                    for i, r in reversed(list(enumerate(map(appositive_role, segments[:j]))))
+                    if r
+                    and _is_role(r)
+                    and not any(_RELATIVE.match(segment) for segment in segments[i + 1 : j])
+                ),
                 None,
             )
             if name.role and not is_title_only(name.role):
@@ -603,6 +631,21 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     if _RELATIVE.match(segments[0]):
         return None
     return nearest
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|outside)\s+[A-Z][\w.'’\u2024-]*$")
+_PLACE = re.compile(r"[A-Z][\w.'’\u2024-]*(?:\s+[A-Z][\w.'’\u2024-]*)?")
+
+
+def _join_places(segments: list[str]) -> list[str]:
+    """``during a visit to Columbus, Ohio,``: a place after "in Town" is one segment with it."""
+    joined = list(segments)
+    k = 0
+    while k + 1 < len(joined):
+        if _PLACE.fullmatch(joined[k]) and _PLACE_BEFORE.search(joined[k + 1]):
+            joined[k : k + 2] = [f"{joined[k + 1]}, {joined[k]}"]
+        k += 1
+    return joined
 
 
 _MEMBER = re.compile(
@@ -650,8 +693,25 @@ def _appositive_like(segment: str) -> bool:
     )
 
 
+def _in_relative(segments: list[str], i: int) -> bool:
+    """Segment ``i`` is a name right after an open relative clause ("whose firm, Paradata,")."""
+    return i + 1 < len(segments) and _RELATIVE.match(segments[i + 1]) is not None
+
+
 def _is_role(role: str) -> bool:
-    return not (_PARTY_STATE.fullmatch(role) or role.lower() in {"too", "also", "however"})
+    first = role.split()[0].lower() if role.split() else ""
+    return not (
+        _PARTY_STATE.fullmatch(role)
+        or role.lower() in {"too", "also", "however"}
+        or first in _ROLE_NOT_FIRST
+    )
+
+
+#: An appositive that opens with one of these is a circumstance, not a role.
+_ROLE_NOT_FIRST = frozenset(
+    "during in at on after before while when from with without for since amid despite "
+    "speaking wearing".split()
+)
 
 
 def _subject_after(after: str, strict: bool = False) -> Source | None:
@@ -660,6 +720,8 @@ def _subject_after(after: str, strict: bool = False) -> Source | None:
     if not match:
         return None
     head = _RELATIVE_TAIL.split(match.group(1))[0]  # "said Cllr Mona Reid who represents"
+    if not strip_time(" " + clean(head)).strip():
+        return None  # "…," Ruiz, a nurse, said Sunday: a time, not an inverted source
     if strict:
         phrase = strip_time(clean(head))
         source = parse_np(phrase) if len(phrase.split()) <= 7 else None

@@ -416,6 +416,49 @@ ROWS: list[dict] = [
         "sentence": '"The new timetable is a fantasy."',
         "want": {"speaker": "Rolf Ames", "kind": "direct"},
     },
+    # ---- issue 17, third pass: appositives and inverted sources
+    {
+        "id": "misdirected-curly-mark-closes-the-quote",
+        "paragraph": "“It was never about the money,“ said Nell Ashdown, a lawyer for the tenants.",
+        "want": {"speaker": "Nell Ashdown", "role": "lawyer for the tenants", "kind": "direct"},
+    },
+    {
+        "id": "time-after-cue-is-not-an-inverted-source",
+        "paragraph": (
+            '"Nobody in this building was told," Piet Saller, the block\'s caretaker, said Sunday.'
+        ),
+        "want": {"speaker": "Piet Saller", "role": "block's caretaker"},
+    },
+    {
+        "id": "quote-inside-an-appositive",
+        "paragraph": (
+            '"We came for the music," Ohio delegate Rue Barlow, wearing a straw hat and '
+            '"Keep It Local" badges, said cheerfully.'
+        ),
+        "want": {"speaker": "Rue Barlow", "cue": "said"},
+    },
+    {
+        "id": "town-and-state-inside-an-adverbial-appositive",
+        "paragraph": (
+            "Marta Lindqvist, speaking at a rally in Dayton, Ohio, said the plant would stay open."
+        ),
+        "want": {"speaker": "Marta Lindqvist", "role": None, "cue": "said"},
+    },
+    {
+        "id": "name-inside-a-relative-clause-is-not-the-speaker",
+        "paragraph": (
+            "Mr. Odell, whose first firm, Brightwell, sold software to councils, said "
+            "the tender was rigged."
+        ),
+        "want": {"speaker": "Odell", "role": None},
+    },
+    {
+        "id": "appositive-without-its-closing-comma",
+        "paragraph": (
+            "Hana Kovac, director of the Riverside Tenants Association said the rents had doubled."
+        ),
+        "want": {"speaker": "Hana Kovac", "role": "director of the Riverside Tenants Association"},
+    },
     {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
