@@ -83,6 +83,11 @@ _LEADING_CLAUSE = re.compile(
     r"^\s*(?:Even\s+)?(?:As|While|When|After|Before|Though|Although|If|Because|Since|Once)\b"
     r"[^,\x00]{0,150},\s+"
 )
+#: The same clause still open at the pronoun: "Even as Ruiz said that she ...".
+_SUBORDINATOR_OPEN = re.compile(
+    r"^\s*(?:Even\s+(?:as|if|though|when|after|before)|As|While|When|After|Before|Though|"
+    r"Although|If|Because|Since|Once)\s+(?=[A-Z])"
+)
 _ADJECTIVE_ENDINGS = ("ous", "ive", "ful", "less", "ical", "able", "ible")
 _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
@@ -193,6 +198,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         if adjacent and quoted and main is not None and _trailing_participle(frame, match):
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)
+        if adjacent and quoted and in_clause and _cue_between(frame, match):
+            subordinate = subordinate or cue  # "After X asked who won, Ruiz replied, '…'"
+            continue
         if adjacent and quoted:
             return _remember(cue, ctx)  # 'what Ruiz called "a mess"': the quote's own cue
         if in_clause:
@@ -242,6 +250,14 @@ def _fronted_cue(frame: str, ctx: Context) -> Cue | None:
     if source is None or not (source.is_person or source.speaker[:1].isupper()):
         return None
     return Cue(ctx.resolve(source), word, None)
+
+
+def _cue_between(frame: str, match: re.Match[str]) -> bool:
+    """Another cue form stands between this cue and the quotation after it."""
+    quote = frame.find(_Q, match.end())
+    if quote < 0:
+        return False
+    return any(match.end() <= m.start() < quote for m in _cue_matches(frame))
 
 
 def _trailing_participle(frame: str, match: re.Match[str]) -> bool:
@@ -316,7 +332,9 @@ def _try_cue(
     if channel is None and not inverted:
         channel = channel_after(after, word)
     bare = not inverted and _BARE_AFTER.match(after) is not None
-    in_clause = not inverted and _in_subordinate_clause(core, source)
+    in_clause = not inverted and (
+        _in_subordinate_clause(core, source) or (quoted and _in_leading_clause(before, after))
+    )
     return Cue(resolved, cue, channel, bare), in_clause
 
 
@@ -429,6 +447,28 @@ def _in_subordinate_clause(core: str, source: Source) -> bool:
     return False
 
 
+#: A clause opening the sentence (or after its first adverbial) with no comma yet.
+_CLAUSE_OPEN = re.compile(
+    r"(?:^|,)\s*(?:[A-Z]\w*\s+(?:in|on)\s+[^,\x00]{1,30},\s*)?(?:Even\s+)?"
+    r"(?:[Aa]fter|[Ww]hen|[Ww]hile|[Bb]efore|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ss]ince|[Oo]nce|"
+    r"[Uu]ntil|[Ii]f|[Aa]s)\b[^,;:\x00]*$"
+)
+
+
+def _in_leading_clause(before: str, after: str) -> bool:
+    """The cue sits in a clause that opens the sentence and closes with a comma before the
+    main clause: "After the host asked who would win, Ruiz replied", "Later, after the
+    interview concluded, Ruiz said"."""
+    opened = _CLAUSE_OPEN.search(before)
+    if opened is None or "," not in after:
+        return False
+    return (
+        opened.start() == 0
+        or _CLAUSE_OPEN.match(before) is not None
+        or (before[: opened.start()].count(",") == 0)
+    )
+
+
 def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
     """Resolve a pronoun to a name in the same sentence, else through the context.
 
@@ -437,7 +477,7 @@ def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
     said": Ruiz); then the last name before the pronoun.
     """
     if source.speaker in {"he", "she"}:
-        leading = _LEADING_CLAUSE.match(core)
+        leading = _LEADING_CLAUSE.match(core) or _SUBORDINATOR_OPEN.match(core)
         subject = leading_subject(core[leading.end() :] if leading else core)
         named = parse_np(subject) if subject and subject.lower() not in {"he", "she"} else None
         if named is not None and named.is_person and named.speaker[:1].isupper():
@@ -496,7 +536,11 @@ def _after_is_np(after: str) -> bool:
     if not match:
         return False
     word = match.group(1)
-    return word[:1].isupper() or word.lower() in lx.DETERMINERS
+    return word[:1].isupper() or word.lower() in lx.DETERMINERS | _INVERTED_OPENERS
+
+
+#: Words that open an inverted source besides articles: "said another lawyer, Jo Lee".
+_INVERTED_OPENERS = frozenset("another one his her their its".split())
 
 
 def _subject_from_start(frame: str) -> Source | None:
@@ -608,8 +652,8 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         if _in_relative(segments, j):
             continue  # "Ruiz, whose company, Paradata, makes ..., said": inside the clause
         name = parse_np(trim_np(segments[j]))
-        if name is None:
-            continue
+        if name is None or _plural_group(name):
+            continue  # "the two leading Republicans, Ana Ruiz and Jo Lee, said": the names
         if name.is_person and name.speaker[:1].isupper():
             role = next(
                 (
@@ -693,6 +737,18 @@ def _appositive_like(segment: str) -> bool:
     )
 
 
+def _plural_group(source: Source) -> bool:
+    """A capitalised plural after a description ("the two leading Republicans"): a group."""
+    words = source.speaker.split()
+    return (
+        len(words) == 1
+        and words[0].endswith("s")
+        and not words[0].endswith("ss")
+        and source.role is not None
+        and source.role.islower()
+    )
+
+
 def _in_relative(segments: list[str], i: int) -> bool:
     """Segment ``i`` is a name right after an open relative clause ("whose firm, Paradata,")."""
     return i + 1 < len(segments) and _RELATIVE.match(segments[i + 1]) is not None
@@ -746,8 +802,10 @@ _RELATIVE_TAIL = re.compile(r"\s+(?:who|which|whose)\s+")
 
 def _named_after_description(source: Source, appositive: str | None) -> Source | None:
     """``wrote one shopper, Ada Lintz``: a description, then the name, inverted."""
-    if not appositive or source.speaker[:1].isupper():
-        return None
+    if not appositive or (
+        source.speaker[:1].isupper() and not source.speaker.split()[-1].islower()
+    ):
+        return None  # "the American ambassador at the time, Jo Lee" is a description
     named = parse_np(clean(appositive))
     if named is None or not named.is_person or not named.speaker[:1].isupper() or named.role:
         return None

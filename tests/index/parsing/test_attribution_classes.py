@@ -460,6 +460,62 @@ ROWS: list[dict] = [
         "want": {"speaker": "Hana Kovac", "role": "director of the Riverside Tenants Association"},
     },
     {
+        "id": "cue-in-a-leading-clause-loses-to-the-main-one",
+        "paragraph": (
+            "After presenter Lyle Hart asked the author who she thought would win, Ines "
+            'Moreno replied, "If I had to bet today, I would bet on the incumbent."'
+        ),
+        "want": {"speaker": "Ines Moreno", "cue": "replied"},
+    },
+    {
+        "id": "cue-in-a-second-adverbial-clause",
+        "paragraph": (
+            "Later in the programme, after the interview ended, Rowe stated that the "
+            'watchdog\'s report "was not good."'
+        ),
+        "want": {"speaker": "Rowe", "cue": "stated"},
+    },
+    {
+        "id": "back-in-year-is-an-adverbial",
+        "paragraph": (
+            "Back in 2004, Mr. Calder praised the scheme, telling local radio: "
+            '"I wish every town had one."'
+        ),
+        "want": {"speaker": "Calder"},
+    },
+    {
+        "id": "pronoun-inside-even-as-clause",
+        "paragraph": (
+            "Even as Ms. Ferreira has repeatedly said that she opposes a ''fire sale'' of "
+            "council land, her cabinet continues to sell plots."
+        ),
+        "want": {"speaker": "Ferreira"},
+    },
+    {
+        "id": "inverted-description-then-name-at-the-end",
+        "paragraph": (
+            '"The bank was trying to change its image," wrote the British consul at the '
+            "time, Edmund Rye."
+        ),
+        "want": {"speaker": "Edmund Rye", "role": "British consul", "kind": "direct"},
+    },
+    {
+        "id": "inverted-another-description-then-name",
+        "paragraph": (
+            '"The odds favour a long stalemate," said another leading planning lawyer, '
+            "Carys Vane of the firm Holt Brown."
+        ),
+        "want": {"speaker": "Carys Vane", "kind": "direct"},
+    },
+    {
+        "id": "plural-group-before-named-members",
+        "paragraph": (
+            "But the two leading Greens, Mira Solberg and Councillor Ari Dahl, have "
+            "questioned the survey."
+        ),
+        "want": {"speaker": "Mira Solberg and Ari Dahl"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
