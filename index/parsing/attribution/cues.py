@@ -182,7 +182,15 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         return _remember(fronted, ctx)
     subordinate: Cue | None = None
     main: Cue | None = None
-    for match in _cue_matches(frame):
+    matches = _cue_matches(frame)
+    for match in matches if quoted and len(matches) > 1 else ():
+        # '— as critics allege — "why not?" asked Dunn': the cue right after a quotation
+        # inverted is that quotation's, whatever cues stand before it
+        if match.start() > 0 and _ends_with_quote(frame[: match.start()]):
+            found = _try_cue(frame, match, ctx, quoted, leading_channel)
+            if found is not None and found[0].source is not None and found[0].source.is_person:
+                return _remember(found[0], ctx)
+    for match in matches:
         found = _try_cue(frame, match, ctx, quoted, leading_channel)
         if found is None:
             continue
@@ -193,11 +201,11 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
             frame[: match.start()]
         )
-        if not in_clause and (adjacent or not quoted):
-            return _remember(cue, ctx)
         if adjacent and quoted and main is not None and _trailing_participle(frame, match):
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)
+        if not in_clause and (adjacent or not quoted):
+            return _remember(cue, ctx)
         if adjacent and quoted and in_clause and _cue_between(frame, match):
             subordinate = subordinate or cue  # "After X asked who won, Ruiz replied, '…'"
             continue
@@ -373,6 +381,12 @@ def _not_a_verb_here(previous_word: str, tag: str, lemma: str, after: str) -> bo
     return lemma in _DOCUMENT_ACTS and not _DOCUMENT_FOLLOW.match(after)
 
 
+#: "the same as Justice Ana Ruiz referring to ...": a name after a preposition, then a gerund.
+_GERUND_OBJECT = re.compile(
+    r"(?:^|\s)(?:as|than|like|of|about|for|to|from)(?:\s+[A-Z][\w'’.\u2024-]*){1,5}\s*$"
+)
+
+
 def _participle_source(
     frame: str, core: str, previous_word: str, auxiliary: str | None
 ) -> Source | None:
@@ -382,6 +396,8 @@ def _participle_source(
     if auxiliary in lx.PASSIVE_AUXILIARIES:
         return _subject_before(core)  # "is criticizing", "was saying"
     if previous_word[:1].isupper():
+        if _GERUND_OBJECT.search(core):
+            return None  # "the same as Justice Ana Ruiz referring to herself as ...": a gerund
         source = _subject_before(core)  # "with Ana Ruiz calling the plan ..."
         return source if source is not None and source.is_person else None
     if previous_word[:1].islower() or previous_word[:1].isdigit():
@@ -560,6 +576,8 @@ def _subject_before(before: str) -> Source | None:
         text = _QUOTE_INSIDE.sub(" quote ", text)
     cut = _last_cut(text)
     np = text[cut + 1 :].strip()
+    if _INFINITIVE.match(np):
+        return None  # 'visited "Today" to discuss his recent remarks': no subject
     if appositive and cut >= 0 and text[cut] == ",":
         return _appositive_subject(text, cut, np)
     if cut >= 0 and text[cut] == "," and _UNCLOSED_ROLE.match(np):
@@ -585,6 +603,7 @@ def _subject_before(before: str) -> Source | None:
     return source
 
 
+_INFINITIVE = re.compile(r"to\s+[a-z]")
 #: A quotation inside a phrase, words on both sides: 'wearing "Vote Lund" pins'.
 _QUOTE_INSIDE = re.compile(r"(?<=[\w'’])\s*\x00\s*(?=[\w'’])")
 _UNCLOSED_ROLE = re.compile(

@@ -66,7 +66,7 @@ _LEADING_ADVERBIAL = re.compile(
     # "But Sen. Ana Ruiz refused to ..., saying" is the main clause
     r"|(?:Later|Earlier|Meanwhile|However|But|And|Still|Yet|Also|Now|Then|Last|This|Instead|"
     r"Separately|Elsewhere|Today|Yesterday|Back)\b[^,\x00]{0,28}"
-    r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards)|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
+    r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards?)|Shortly\b[^,\x00]{0,40}|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
 )
 
 
@@ -477,7 +477,7 @@ def leading_subject(text: str) -> str | None:
             after_determiner = True
         if token.endswith((",", ";", ":")):
             break
-    return " ".join(taken) or None
+    return strip_time(" ".join(taken)) or None  # "Sen. Ana Ruiz on Wednesday downplayed
 
 
 def _role_ahead(tokens: list[str]) -> bool:

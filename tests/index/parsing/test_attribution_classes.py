@@ -516,6 +516,46 @@ ROWS: list[dict] = [
         "want": {"speaker": "Mira Solberg and Ari Dahl"},
     },
     {
+        "id": "participle-after-main-cue-with-a-quote-after-it",
+        "paragraph": (
+            'The new chief will play the "outsider card," Breck said, adding that the way '
+            'to beat it "is to ask about her record."'
+        ),
+        "want": {"speaker": "Breck", "cue": "said"},
+    },
+    {
+        "id": "cue-right-after-the-quote-beats-cues-in-an-aside",
+        "paragraph": (
+            "If the leak was deliberate, as several engineers believe and the union is "
+            'alleging, "why would anyone stay quiet?" asked Corin Dale, a shop steward.'
+        ),
+        "want": {"speaker": "Corin Dale", "cue": "asked"},
+    },
+    {
+        "id": "name-after-as-then-gerund-is-not-the-speaker",
+        "paragraph": (
+            "Cllr Ivo Brandt on Tuesday dismissed the row and said it was no different "
+            "from Mayor Tessa Lowe describing herself as “a plain speaker.”"
+        ),
+        "want": {"speaker": "Ivo Brandt"},
+    },
+    {
+        "id": "shortly-afterward-is-an-adverbial",
+        "paragraph": (
+            "Shortly afterward, Lund said in a post on X that he meant the budget, "
+            '"not the people who wrote it."'
+        ),
+        "want": {"speaker": "Lund", "cue": "said"},
+    },
+    {
+        "id": "infinitive-is-not-a-subject",
+        "paragraph": (
+            "Sen. Orla Finch (D-Ore.) went on BBC Radio 4’s “Today” to discuss her recent "
+            "remarks about the minister, saying “on a good day” he was competent."
+        ),
+        "want": {"speaker": "Orla Finch", "cue": "saying"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
