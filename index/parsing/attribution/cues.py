@@ -83,6 +83,11 @@ _LEADING_CLAUSE = re.compile(
     r"^\s*(?:Even\s+)?(?:As|While|When|After|Before|Though|Although|If|Because|Since|Once)\b"
     r"[^,\x00]{0,150},\s+"
 )
+#: The same clause still open at the pronoun: "Even as Ruiz said that she ...".
+_SUBORDINATOR_OPEN = re.compile(
+    r"^\s*(?:Even\s+(?:as|if|though|when|after|before)|As|While|When|After|Before|Though|"
+    r"Although|If|Because|Since|Once)\s+(?=[A-Z])"
+)
 _ADJECTIVE_ENDINGS = ("ous", "ive", "ful", "less", "ical", "able", "ible")
 _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
@@ -177,7 +182,15 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         return _remember(fronted, ctx)
     subordinate: Cue | None = None
     main: Cue | None = None
-    for match in _cue_matches(frame):
+    matches = _cue_matches(frame)
+    for match in matches if quoted and len(matches) > 1 else ():
+        # '— as critics allege — "why not?" asked Dunn': the cue right after a quotation
+        # inverted is that quotation's, whatever cues stand before it
+        if match.start() > 0 and _ends_with_quote(frame[: match.start()]):
+            found = _try_cue(frame, match, ctx, quoted, leading_channel)
+            if found is not None and found[0].source is not None and found[0].source.is_person:
+                return _remember(found[0], ctx)
+    for match in matches:
         found = _try_cue(frame, match, ctx, quoted, leading_channel)
         if found is None:
             continue
@@ -188,11 +201,14 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
             frame[: match.start()]
         )
-        if not in_clause and (adjacent or not quoted):
-            return _remember(cue, ctx)
         if adjacent and quoted and main is not None and _trailing_participle(frame, match):
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)
+        if not in_clause and (adjacent or not quoted):
+            return _remember(cue, ctx)
+        if adjacent and quoted and in_clause and _cue_between(frame, match):
+            subordinate = subordinate or cue  # "After X asked who won, Ruiz replied, '…'"
+            continue
         if adjacent and quoted:
             return _remember(cue, ctx)  # 'what Ruiz called "a mess"': the quote's own cue
         if in_clause:
@@ -242,6 +258,14 @@ def _fronted_cue(frame: str, ctx: Context) -> Cue | None:
     if source is None or not (source.is_person or source.speaker[:1].isupper()):
         return None
     return Cue(ctx.resolve(source), word, None)
+
+
+def _cue_between(frame: str, match: re.Match[str]) -> bool:
+    """Another cue form stands between this cue and the quotation after it."""
+    quote = frame.find(_Q, match.end())
+    if quote < 0:
+        return False
+    return any(match.end() <= m.start() < quote for m in _cue_matches(frame))
 
 
 def _trailing_participle(frame: str, match: re.Match[str]) -> bool:
@@ -316,7 +340,9 @@ def _try_cue(
     if channel is None and not inverted:
         channel = channel_after(after, word)
     bare = not inverted and _BARE_AFTER.match(after) is not None
-    in_clause = not inverted and _in_subordinate_clause(core, source)
+    in_clause = not inverted and (
+        _in_subordinate_clause(core, source) or (quoted and _in_leading_clause(before, after))
+    )
     return Cue(resolved, cue, channel, bare), in_clause
 
 
@@ -355,6 +381,12 @@ def _not_a_verb_here(previous_word: str, tag: str, lemma: str, after: str) -> bo
     return lemma in _DOCUMENT_ACTS and not _DOCUMENT_FOLLOW.match(after)
 
 
+#: "the same as Justice Ana Ruiz referring to ...": a name after a preposition, then a gerund.
+_GERUND_OBJECT = re.compile(
+    r"(?:^|\s)(?:as|than|like|of|about|for|to|from)(?:\s+[A-Z][\w'’.\u2024-]*){1,5}\s*$"
+)
+
+
 def _participle_source(
     frame: str, core: str, previous_word: str, auxiliary: str | None
 ) -> Source | None:
@@ -364,6 +396,8 @@ def _participle_source(
     if auxiliary in lx.PASSIVE_AUXILIARIES:
         return _subject_before(core)  # "is criticizing", "was saying"
     if previous_word[:1].isupper():
+        if _GERUND_OBJECT.search(core):
+            return None  # "the same as Justice Ana Ruiz referring to herself as ...": a gerund
         source = _subject_before(core)  # "with Ana Ruiz calling the plan ..."
         return source if source is not None and source.is_person else None
     if previous_word[:1].islower() or previous_word[:1].isdigit():
@@ -429,6 +463,28 @@ def _in_subordinate_clause(core: str, source: Source) -> bool:
     return False
 
 
+#: A clause opening the sentence (or after its first adverbial) with no comma yet.
+_CLAUSE_OPEN = re.compile(
+    r"(?:^|,)\s*(?:[A-Z]\w*\s+(?:in|on)\s+[^,\x00]{1,30},\s*)?(?:Even\s+)?"
+    r"(?:[Aa]fter|[Ww]hen|[Ww]hile|[Bb]efore|[Aa]lthough|[Tt]hough|[Bb]ecause|[Ss]ince|[Oo]nce|"
+    r"[Uu]ntil|[Ii]f|[Aa]s)\b[^,;:\x00]*$"
+)
+
+
+def _in_leading_clause(before: str, after: str) -> bool:
+    """The cue sits in a clause that opens the sentence and closes with a comma before the
+    main clause: "After the host asked who would win, Ruiz replied", "Later, after the
+    interview concluded, Ruiz said"."""
+    opened = _CLAUSE_OPEN.search(before)
+    if opened is None or "," not in after:
+        return False
+    return (
+        opened.start() == 0
+        or _CLAUSE_OPEN.match(before) is not None
+        or (before[: opened.start()].count(",") == 0)
+    )
+
+
 def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
     """Resolve a pronoun to a name in the same sentence, else through the context.
 
@@ -437,7 +493,7 @@ def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
     said": Ruiz); then the last name before the pronoun.
     """
     if source.speaker in {"he", "she"}:
-        leading = _LEADING_CLAUSE.match(core)
+        leading = _LEADING_CLAUSE.match(core) or _SUBORDINATOR_OPEN.match(core)
         subject = leading_subject(core[leading.end() :] if leading else core)
         named = parse_np(subject) if subject and subject.lower() not in {"he", "she"} else None
         if named is not None and named.is_person and named.speaker[:1].isupper():
@@ -496,7 +552,11 @@ def _after_is_np(after: str) -> bool:
     if not match:
         return False
     word = match.group(1)
-    return word[:1].isupper() or word.lower() in lx.DETERMINERS
+    return word[:1].isupper() or word.lower() in lx.DETERMINERS | _INVERTED_OPENERS
+
+
+#: Words that open an inverted source besides articles: "said another lawyer, Jo Lee".
+_INVERTED_OPENERS = frozenset("another one his her their its".split())
 
 
 def _subject_from_start(frame: str) -> Source | None:
@@ -512,10 +572,20 @@ def _subject_before(before: str) -> Source | None:
     if not text or text.endswith(_Q):
         return None
     text = _TRAILING_PARENS.sub("", text)  # "Sen. Ana Ruiz (D-Ohio)"
+    if appositive:  # 'Ana Ruiz, wearing "Vote Lund" pins, said': a quote inside an appositive
+        text = _QUOTE_INSIDE.sub(" quote ", text)
     cut = _last_cut(text)
     np = text[cut + 1 :].strip()
+    if _INFINITIVE.match(np):
+        return None  # 'visited "Today" to discuss his recent remarks': no subject
     if appositive and cut >= 0 and text[cut] == ",":
         return _appositive_subject(text, cut, np)
+    if cut >= 0 and text[cut] == "," and _UNCLOSED_ROLE.match(np):
+        # "Ana Ruiz, president of the Harbor Association stated": the appositive's closing
+        # comma left out; the name opening the sentence is the subject
+        name = parse_np(text[:cut].strip()) if _last_cut(text[:cut]) < 0 else None
+        if name is not None and name.is_person and name.speaker[:1].isupper() and not name.role:
+            return Source(name.speaker, clean(np), True, name.head)
     if np.lower() in {"who", "which"} and cut >= 0 and text[cut] == ",":
         # "Ruiz, who has called the plan ...": the relative clause speaks for its antecedent
         rest = text[:cut].rstrip()
@@ -531,6 +601,15 @@ def _subject_before(before: str) -> Source | None:
     if source is not None and " and " in source.speaker and cut >= 0 and text[cut] == ",":
         return _listed(text[:cut], source)
     return source
+
+
+_INFINITIVE = re.compile(r"to\s+[a-z]")
+#: A quotation inside a phrase, words on both sides: 'wearing "Vote Lund" pins'.
+_QUOTE_INSIDE = re.compile(r"(?<=[\w'’])\s*\x00\s*(?=[\w'’])")
+_UNCLOSED_ROLE = re.compile(
+    r"^(?:" + "|".join(sorted(lx.ROLE_WORDS)) + r")\b(?:\s+(?:and|of|for|at)\s+[\w'’.\u2024-]+)"
+    r"[^,\x00]*$"
+)
 
 
 def _listed(rest: str, last: Source) -> Source:
@@ -570,6 +649,7 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         if cut2 < 0 or rest[cut2] != ",":
             break
         rest = rest[:cut2].rstrip()
+    segments = _join_places(segments)
     member = _named_member(segments)
     if member is not None:
         return member
@@ -581,16 +661,27 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
         return Source(nearest.speaker, clean(role), True, nearest.head)
     described_source: Source | None = None
     for j in range(1, len(segments)):
-        if not all(_appositive_like(segment) for segment in segments[:j]):
+        if not all(
+            _appositive_like(segment) or _in_relative(segments, i)
+            for i, segment in enumerate(segments[:j])
+        ):
             break
         if _PARTY_STATE.fullmatch(segments[j].strip()):
             continue  # "R-Ohio"
+        if _in_relative(segments, j):
+            continue  # "Ruiz, whose company, Paradata, makes ..., said": inside the clause
         name = parse_np(trim_np(segments[j]))
-        if name is None:
-            continue
+        if name is None or _plural_group(name):
+            continue  # "the two leading Republicans, Ana Ruiz and Jo Lee, said": the names
         if name.is_person and name.speaker[:1].isupper():
             role = next(
-                (r for r in map(appositive_role, reversed(segments[:j])) if r and _is_role(r)),
+                (
+                    r
+                    for i, r in reversed(list(enumerate(map(appositive_role, segments[:j]))))
+                    if r
+                    and _is_role(r)
+                    and not any(_RELATIVE.match(segment) for segment in segments[i + 1 : j])
+                ),
                 None,
             )
             if name.role and not is_title_only(name.role):
@@ -603,6 +694,21 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     if _RELATIVE.match(segments[0]):
         return None
     return nearest
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|outside)\s+[A-Z][\w.'’\u2024-]*$")
+_PLACE = re.compile(r"[A-Z][\w.'’\u2024-]*(?:\s+[A-Z][\w.'’\u2024-]*)?")
+
+
+def _join_places(segments: list[str]) -> list[str]:
+    """``during a visit to Columbus, Ohio,``: a place after "in Town" is one segment with it."""
+    joined = list(segments)
+    k = 0
+    while k + 1 < len(joined):
+        if _PLACE.fullmatch(joined[k]) and _PLACE_BEFORE.search(joined[k + 1]):
+            joined[k : k + 2] = [f"{joined[k + 1]}, {joined[k]}"]
+        k += 1
+    return joined
 
 
 _MEMBER = re.compile(
@@ -650,8 +756,37 @@ def _appositive_like(segment: str) -> bool:
     )
 
 
+def _plural_group(source: Source) -> bool:
+    """A capitalised plural after a description ("the two leading Republicans"): a group."""
+    words = source.speaker.split()
+    return (
+        len(words) == 1
+        and words[0].endswith("s")
+        and not words[0].endswith("ss")
+        and source.role is not None
+        and source.role.islower()
+    )
+
+
+def _in_relative(segments: list[str], i: int) -> bool:
+    """Segment ``i`` is a name right after an open relative clause ("whose firm, Paradata,")."""
+    return i + 1 < len(segments) and _RELATIVE.match(segments[i + 1]) is not None
+
+
 def _is_role(role: str) -> bool:
-    return not (_PARTY_STATE.fullmatch(role) or role.lower() in {"too", "also", "however"})
+    first = role.split()[0].lower() if role.split() else ""
+    return not (
+        _PARTY_STATE.fullmatch(role)
+        or role.lower() in {"too", "also", "however"}
+        or first in _ROLE_NOT_FIRST
+    )
+
+
+#: An appositive that opens with one of these is a circumstance, not a role.
+_ROLE_NOT_FIRST = frozenset(
+    "during in at on after before while when from with without for since amid despite "
+    "speaking wearing".split()
+)
 
 
 def _subject_after(after: str, strict: bool = False) -> Source | None:
@@ -660,6 +795,8 @@ def _subject_after(after: str, strict: bool = False) -> Source | None:
     if not match:
         return None
     head = _RELATIVE_TAIL.split(match.group(1))[0]  # "said Cllr Mona Reid who represents"
+    if not strip_time(" " + clean(head)).strip():
+        return None  # "…," Ruiz, a nurse, said Sunday: a time, not an inverted source
     if strict:
         phrase = strip_time(clean(head))
         source = parse_np(phrase) if len(phrase.split()) <= 7 else None
@@ -684,8 +821,10 @@ _RELATIVE_TAIL = re.compile(r"\s+(?:who|which|whose)\s+")
 
 def _named_after_description(source: Source, appositive: str | None) -> Source | None:
     """``wrote one shopper, Ada Lintz``: a description, then the name, inverted."""
-    if not appositive or source.speaker[:1].isupper():
-        return None
+    if not appositive or (
+        source.speaker[:1].isupper() and not source.speaker.split()[-1].islower()
+    ):
+        return None  # "the American ambassador at the time, Jo Lee" is a description
     named = parse_np(clean(appositive))
     if named is None or not named.is_person or not named.speaker[:1].isupper() or named.role:
         return None

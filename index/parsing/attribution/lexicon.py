@@ -145,7 +145,15 @@ ROLE_WORDS = _words(
     principal headteacher dean provost treasurer auditor prosecutor lawyer barrister
     solicitor sheriff candidate nominee host anchor commentator columnist reporter
     winger striker midfielder defender goalkeeper forward player jockey bowler batsman
-    champion capt adm pastor priest cardinal chaplain deacon
+    champion capt adm pastor priest cardinal chaplain deacon advocate activist campaigner
+    organizer organiser consultant operative expert historian
+    """
+)
+#: -ing words that are adjectives before a noun: "a leading advocate", "the outgoing mayor".
+ADJECTIVAL_ING = _words(
+    """
+    leading outgoing incoming visiting sitting ruling governing presiding retiring serving
+    founding managing ranking remaining longstanding long-standing reigning consulting
     """
 )
 #: Head nouns of organisations and bodies ("Kestrel Air" is not, "the Treasury Department" is).

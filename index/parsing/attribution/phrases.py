@@ -65,8 +65,8 @@ _LEADING_ADVERBIAL = re.compile(
     # a connective opens an adverbial only when its comma follows soon ("But on Friday,"):
     # "But Sen. Ana Ruiz refused to ..., saying" is the main clause
     r"|(?:Later|Earlier|Meanwhile|However|But|And|Still|Yet|Also|Now|Then|Last|This|Instead|"
-    r"Separately|Elsewhere|Today|Yesterday)\b[^,\x00]{0,28}"
-    r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards)|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
+    r"Separately|Elsewhere|Today|Yesterday|Back)\b[^,\x00]{0,28}"
+    r"|[A-Z][^,\x00]{0,40}\b(?:later|earlier|ago|afterwards?)|Shortly\b[^,\x00]{0,40}|[A-Z][a-z]+ing\b[^,\x00]{0,90}),\s+"
 )
 
 
@@ -211,11 +211,15 @@ def parse_np(np: str) -> Source | None:
     if len(words) == 1 and lowered[0].replace(",", "").replace(".", "").isdigit():
         return None  # "the 30,000": a noun follows, not a verb
     if any(
-        w.endswith("ing") and w.islower() and w not in {"king"} and not _noun_modifier(words, i)
+        w.endswith("ing")
+        and w.islower()
+        and w not in {"king"} | lx.ADJECTIVAL_ING
+        and not _noun_modifier(words, i)
         for i, w in enumerate(words[1:], start=1)
     ) or (
         lowered[0].endswith("ing")
         and words[0].islower()
+        and lowered[0] not in lx.ADJECTIVAL_ING
         and (len(words) == 1 or not determined)
         and not _noun_modifier(words, 0)
     ):
@@ -473,7 +477,7 @@ def leading_subject(text: str) -> str | None:
             after_determiner = True
         if token.endswith((",", ";", ":")):
             break
-    return " ".join(taken) or None
+    return strip_time(" ".join(taken)) or None  # "Sen. Ana Ruiz on Wednesday downplayed
 
 
 def _role_ahead(tokens: list[str]) -> bool:

@@ -107,6 +107,9 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
             else:
                 spans.append((open_at, j))
                 open_at = None
+        elif mark == "“" and closer and not opener:
+            spans.append((open_at, j))  # '“It's late,“ she said': a closing mark misdirected
+            open_at = None
         elif mark in _DOUBLE_PAIRS and opener:
             spans.append((open_at, i))  # re-opened without closing: close it here
             open_at, closers = i, _DOUBLE_PAIRS[mark]

@@ -416,6 +416,145 @@ ROWS: list[dict] = [
         "sentence": '"The new timetable is a fantasy."',
         "want": {"speaker": "Rolf Ames", "kind": "direct"},
     },
+    # ---- issue 17, third pass: appositives and inverted sources
+    {
+        "id": "misdirected-curly-mark-closes-the-quote",
+        "paragraph": "“It was never about the money,“ said Nell Ashdown, a lawyer for the tenants.",
+        "want": {"speaker": "Nell Ashdown", "role": "lawyer for the tenants", "kind": "direct"},
+    },
+    {
+        "id": "time-after-cue-is-not-an-inverted-source",
+        "paragraph": (
+            '"Nobody in this building was told," Piet Saller, the block\'s caretaker, said Sunday.'
+        ),
+        "want": {"speaker": "Piet Saller", "role": "block's caretaker"},
+    },
+    {
+        "id": "quote-inside-an-appositive",
+        "paragraph": (
+            '"We came for the music," Ohio delegate Rue Barlow, wearing a straw hat and '
+            '"Keep It Local" badges, said cheerfully.'
+        ),
+        "want": {"speaker": "Rue Barlow", "cue": "said"},
+    },
+    {
+        "id": "town-and-state-inside-an-adverbial-appositive",
+        "paragraph": (
+            "Marta Lindqvist, speaking at a rally in Dayton, Ohio, said the plant would stay open."
+        ),
+        "want": {"speaker": "Marta Lindqvist", "role": None, "cue": "said"},
+    },
+    {
+        "id": "name-inside-a-relative-clause-is-not-the-speaker",
+        "paragraph": (
+            "Mr. Odell, whose first firm, Brightwell, sold software to councils, said "
+            "the tender was rigged."
+        ),
+        "want": {"speaker": "Odell", "role": None},
+    },
+    {
+        "id": "appositive-without-its-closing-comma",
+        "paragraph": (
+            "Hana Kovac, director of the Riverside Tenants Association said the rents had doubled."
+        ),
+        "want": {"speaker": "Hana Kovac", "role": "director of the Riverside Tenants Association"},
+    },
+    {
+        "id": "cue-in-a-leading-clause-loses-to-the-main-one",
+        "paragraph": (
+            "After presenter Lyle Hart asked the author who she thought would win, Ines "
+            'Moreno replied, "If I had to bet today, I would bet on the incumbent."'
+        ),
+        "want": {"speaker": "Ines Moreno", "cue": "replied"},
+    },
+    {
+        "id": "cue-in-a-second-adverbial-clause",
+        "paragraph": (
+            "Later in the programme, after the interview ended, Rowe stated that the "
+            'watchdog\'s report "was not good."'
+        ),
+        "want": {"speaker": "Rowe", "cue": "stated"},
+    },
+    {
+        "id": "back-in-year-is-an-adverbial",
+        "paragraph": (
+            "Back in 2004, Mr. Calder praised the scheme, telling local radio: "
+            '"I wish every town had one."'
+        ),
+        "want": {"speaker": "Calder"},
+    },
+    {
+        "id": "pronoun-inside-even-as-clause",
+        "paragraph": (
+            "Even as Ms. Ferreira has repeatedly said that she opposes a ''fire sale'' of "
+            "council land, her cabinet continues to sell plots."
+        ),
+        "want": {"speaker": "Ferreira"},
+    },
+    {
+        "id": "inverted-description-then-name-at-the-end",
+        "paragraph": (
+            '"The bank was trying to change its image," wrote the British consul at the '
+            "time, Edmund Rye."
+        ),
+        "want": {"speaker": "Edmund Rye", "role": "British consul", "kind": "direct"},
+    },
+    {
+        "id": "inverted-another-description-then-name",
+        "paragraph": (
+            '"The odds favour a long stalemate," said another leading planning lawyer, '
+            "Carys Vane of the firm Holt Brown."
+        ),
+        "want": {"speaker": "Carys Vane", "kind": "direct"},
+    },
+    {
+        "id": "plural-group-before-named-members",
+        "paragraph": (
+            "But the two leading Greens, Mira Solberg and Councillor Ari Dahl, have "
+            "questioned the survey."
+        ),
+        "want": {"speaker": "Mira Solberg and Ari Dahl"},
+    },
+    {
+        "id": "participle-after-main-cue-with-a-quote-after-it",
+        "paragraph": (
+            'The new chief will play the "outsider card," Breck said, adding that the way '
+            'to beat it "is to ask about her record."'
+        ),
+        "want": {"speaker": "Breck", "cue": "said"},
+    },
+    {
+        "id": "cue-right-after-the-quote-beats-cues-in-an-aside",
+        "paragraph": (
+            "If the leak was deliberate, as several engineers believe and the union is "
+            'alleging, "why would anyone stay quiet?" asked Corin Dale, a shop steward.'
+        ),
+        "want": {"speaker": "Corin Dale", "cue": "asked"},
+    },
+    {
+        "id": "name-after-as-then-gerund-is-not-the-speaker",
+        "paragraph": (
+            "Cllr Ivo Brandt on Tuesday dismissed the row and said it was no different "
+            "from Mayor Tessa Lowe describing herself as “a plain speaker.”"
+        ),
+        "want": {"speaker": "Ivo Brandt"},
+    },
+    {
+        "id": "shortly-afterward-is-an-adverbial",
+        "paragraph": (
+            "Shortly afterward, Lund said in a post on X that he meant the budget, "
+            '"not the people who wrote it."'
+        ),
+        "want": {"speaker": "Lund", "cue": "said"},
+    },
+    {
+        "id": "infinitive-is-not-a-subject",
+        "paragraph": (
+            "Sen. Orla Finch (D-Ore.) went on BBC Radio 4’s “Today” to discuss her recent "
+            "remarks about the minister, saying “on a good day” he was competent."
+        ),
+        "want": {"speaker": "Orla Finch", "cue": "saying"},
+    },
     {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
