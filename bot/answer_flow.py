@@ -88,9 +88,10 @@ async def answer_question(
             if await asker.local_reply(question):
                 return None
             validate_question(question)  # cheap: a bad question is refused before any work
+            engine = ctx.engine_for(asker.guild_id)  # the defaults + this server's own
             if article is not None:
-                ctx.engine.article(article)  # so is an unknown article (UnknownArticle)
-            ticket = ctx.answers.submit(question, article)  # and a full queue (Busy)
+                engine.article(article)  # so is an unknown article (UnknownArticle)
+            ticket = ctx.answers.submit(question, article, engine)  # and a full queue (Busy)
             try:
                 await asker.accept()
             except BaseException:

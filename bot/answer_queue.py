@@ -57,7 +57,7 @@ class Ticket:
 
 
 #: A queued question: its text, its article filter (or None) and where its answer goes.
-Job = tuple[str, "str | None", "asyncio.Future[Answer]"]
+Job = tuple[str, "str | None", "asyncio.Future[Answer]", "EngineAPI"]
 
 
 class AnswerService:
@@ -100,15 +100,20 @@ class AnswerService:
         ahead = len(self._queue) if ahead is None else ahead
         return (self._in_batches + ahead + 1) * self.seconds_per_question / self.workers
 
-    async def ask(self, question: str, article: str | None = None) -> Answer:
+    async def ask(
+        self, question: str, article: str | None = None, engine: EngineAPI | None = None
+    ) -> Answer:
         """Answer one question; raises ``InvalidQuestion`` at once for a bad one."""
-        return await self.submit(question, article)
+        return await self.submit(question, article, engine)
 
-    def submit(self, question: str, article: str | None = None) -> Ticket:
+    def submit(
+        self, question: str, article: str | None = None, engine: EngineAPI | None = None
+    ) -> Ticket:
         """Queue one question (from the event loop) and return its :class:`Ticket`.
 
         With ``article``, only that article's sentences may be quoted (an unknown article
-        fails the ticket with the engine's ``UnknownArticle``).
+        fails the ticket with the engine's ``UnknownArticle``). ``engine`` is the one to
+        ask (a server's collection; default: the service's); a batch asks one engine.
 
         Raises ``InvalidQuestion`` at once for a bad question, and :class:`Busy` when
         shutting down or when ``max_pending`` questions are already waiting.
@@ -123,7 +128,7 @@ class AnswerService:
             raise Busy(too_busy(retry))
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
-        self._queue.append((question, article, future))
+        self._queue.append((question, article, future, engine or self.engine))
         self.peak_pending = max(self.peak_pending, len(self._queue))
         wait = self.estimated_wait(ahead)
         self._dispatch(loop)
@@ -133,41 +138,54 @@ class AnswerService:
         while self._running < self.workers and self._queue and not self._closed:
             batch: list[Job] = []
             while self._queue and len(batch) < self.max_batch:
-                question, article, future = self._queue.popleft()
-                if not future.done():  # skip questions whose asker went away
-                    batch.append((question, article, future))
+                if batch and self._queue[0][3] is not batch[0][3]:
+                    break  # another server's collection: the next batch
+                item = self._queue.popleft()
+                if not item[2].done():  # skip questions whose asker went away
+                    batch.append(item)
             if not batch:
                 continue
             self._running += 1
             self._in_batches += len(batch)
             job = loop.run_in_executor(
-                self._executor, self._timed, [q for q, _, _ in batch], [a for _, a, _ in batch]
+                self._executor,
+                self._timed,
+                [q for q, _, _, _ in batch],
+                [a for _, a, _, _ in batch],
+                batch[0][3],
             )
             job.add_done_callback(functools.partial(self._finished, loop, batch))
 
     def _timed(
-        self, questions: list[str], articles: list[str | None] | None = None
+        self,
+        questions: list[str],
+        articles: list[str | None] | None = None,
+        engine: EngineAPI | None = None,
     ) -> tuple[list[Outcome], float]:
         """Worker thread: the outcomes and the seconds they took (timed here, so a busy
         event loop does not inflate the measure)."""
         started = time.perf_counter()
-        outcomes = self._answer(questions, articles)
+        outcomes = self._answer(questions, articles, engine or self.engine)
         return outcomes, time.perf_counter() - started
 
     def _answer(
-        self, questions: list[str], articles: list[str | None] | None = None
+        self,
+        questions: list[str],
+        articles: list[str | None] | None = None,
+        engine: EngineAPI | None = None,
     ) -> list[Outcome]:
         """Worker thread: one batched call; on failure, one call per question."""
+        engine = engine or self.engine
         filtered = articles is not None and any(a is not None for a in articles)
         try:
-            return list(self.engine.ask_many(questions, articles if filtered else None))
+            return list(engine.ask_many(questions, articles if filtered else None))
         except Exception as exc:
             if len(questions) == 1:
                 return [exc]
         outcomes: list[Outcome] = []
         for question, article in zip(questions, articles or [None] * len(questions), strict=True):
             try:
-                outcomes.append(self.engine.ask(question, article))
+                outcomes.append(engine.ask(question, article))
             except Exception as exc:
                 outcomes.append(exc)
         return outcomes
@@ -190,7 +208,7 @@ class AnswerService:
         else:
             outcomes, seconds = job.result()
             self._measure(len(batch), seconds)
-        for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+        for (_, _, future, _), outcome in zip(batch, outcomes, strict=True):
             if future.done():
                 continue
             if isinstance(outcome, Exception):
@@ -214,7 +232,7 @@ class AnswerService:
         """Refuse new questions, fail queued ones, and let running batches finish."""
         self._closed = True
         while self._queue:
-            _, _, future = self._queue.popleft()
+            _, _, future, _ = self._queue.popleft()
             if not future.done():
                 future.set_exception(Busy(QUEUE_CLOSED))
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -48,15 +48,15 @@ async def _matches(what: str, match: Callable[[str, int], list[T]], current: str
 
 
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
-    """Articles whose id or title matches what the user typed."""
-    engine = context_of(interaction.client).engine
+    """Articles this server (or DM) sees whose id or title matches what the user typed."""
+    engine = context_of(interaction.client).engine_for(interaction.guild_id)
     found = await _matches("article", engine.match_articles, current)
     return choices([(f"{a.title} ({a.id})", a.id) for a in found])
 
 
 async def speaker_autocomplete(interaction: discord.Interaction, current: str) -> Choices:
     """Speakers matching what the user typed (word prefix first, then substring)."""
-    engine = context_of(interaction.client).engine
+    engine = context_of(interaction.client).engine_for(interaction.guild_id)
     found = await _matches("speaker", engine.match_speakers, current)
     pairs = []
     for s in found:

@@ -151,7 +151,7 @@ class ParagraphButton(AnswerButton, kind="para", value="[0-9]{1,3}", what="the P
         text: str | None
         try:
             paragraph = await asyncio.to_thread(
-                ctx.engine.paragraph, quote.article_id, quote.paragraph
+                ctx.engine_for(interaction.guild_id).paragraph, quote.article_id, quote.paragraph
             )
             text = paragraph.text
         except EngineError as exc:

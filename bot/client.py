@@ -136,6 +136,9 @@ class QuoteBot(commands.AutoShardedBot):
             log.info("loading the index and the embedding model…")
             await asyncio.to_thread(engine.start, allow_stale=True)
             log.info("engine ready in %.1f s", time.perf_counter() - started)
+        library = self.ctx.library
+        if library is not None:
+            await asyncio.to_thread(library.start)  # every server's own articles
         await asyncio.to_thread(self.ctx.open_store)
         await self.add_cogs()
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons of earlier answers work after a restart
@@ -169,7 +172,8 @@ class QuoteBot(commands.AutoShardedBot):
         while True:
             await asyncio.sleep(every)
             try:
-                await asyncio.to_thread(self.ctx.engine.refresh)
+                refresh = self.ctx.library.refresh if self.ctx.library else self.ctx.engine.refresh
+                await asyncio.to_thread(refresh)
             except Exception:
                 log.exception("unexpected error checking INDEX_DIR for a new build")
 
@@ -205,6 +209,17 @@ class QuoteBot(commands.AutoShardedBot):
                 guild_id,
                 exc.text or exc.status,
             )
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot was removed from a server (or the server deleted): delete its articles
+        and their index (the log says how many)."""
+        library = self.ctx.library
+        if library is None:
+            return
+        try:
+            await asyncio.to_thread(library.drop, guild.id)
+        except OSError as exc:
+            log.warning("server %s: could not delete its articles: %s", guild.id, exc)
 
     async def on_ready(self) -> None:
         user = self.user

@@ -24,6 +24,7 @@ from bot.engine_api import EngineAPI
 from bot.limits import Limits
 from bot.ratelimit import InFlightLimiter, QuestionGate
 from bot.settings import Settings
+from index.collections import CollectionLimits, Library
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class BotContext:
     live_stats: LiveStats = field(default_factory=LiveStats)
     #: Saved answers and feedback (FEEDBACK_DB); None until :meth:`open_store`.
     store: AnswerStore | None = None
+    #: The default articles and each server's own (``index/collections.py``).
+    library: Library | None = None
 
     @classmethod
     def create(
@@ -51,8 +54,15 @@ class BotContext:
         limits: Limits | None = None,
         clock: Callable[[], float] = time.monotonic,
         store: AnswerStore | None = None,
+        library: Library | None = None,
     ) -> BotContext:
         limits = limits or Limits()
+        if library is None:
+            library = Library(
+                engine,  # type: ignore[arg-type]  (any EngineAPI serves the defaults)
+                settings.collections,
+                limits=CollectionLimits(settings.server_max_articles, settings.server_max_bytes),
+            )
         limiter = InFlightLimiter(limits.per_user_in_flight)
         return cls(
             engine=engine,
@@ -63,7 +73,26 @@ class BotContext:
             ),
             gate=QuestionGate.from_settings(settings, limiter, clock),
             store=store,
+            library=library,
         )
+
+    def engine_for(self, guild_id: int | None) -> EngineAPI:
+        """The engine answering in ``guild_id`` (None: a DM): the default articles plus
+        that server's own, and nothing of any other server."""
+        if self.library is None:
+            return self.engine
+        return self.library.scope(guild_id)  # type: ignore[return-value]
+
+    def links(self, guild_id: int | None) -> dict[str, str]:
+        """``{article id: link}`` for the articles ``guild_id`` sees that were added from a
+        link (``/add url:``); empty when they cannot be read (an answer never fails for it)."""
+        if self.library is None:
+            return {}
+        try:
+            return self.library.sources(guild_id)
+        except (OSError, ValueError) as exc:
+            log.warning("article links cannot be read: %s", exc)
+            return {}
 
     @property
     def top_k(self) -> int:

@@ -62,6 +62,19 @@ class Settings:
     onnx_threads: int = 0
     #: Reread the first candidates with the reader (index/reader/; READER=on|off).
     reader: bool = DEFAULT_READER
+    #: Where each server's own articles and index live (None: next to INDEX_DIR).
+    collections_dir: Path | None = None
+    #: How many articles, and how many bytes of them, one server may add.
+    server_max_articles: int = 10
+    server_max_bytes: int = 5 * 1024 * 1024
+    #: /add url: may fetch loopback, private and link-local addresses (tests, self-hosting).
+    fetch_allow_private: bool = False
+    fetch_timeout_seconds: float = 10.0
+
+    @property
+    def collections(self) -> Path:
+        """COLLECTIONS_DIR, or ``collections`` beside INDEX_DIR."""
+        return self.collections_dir or self.index_dir.parent / "collections"
 
     @property
     def syncs_commands(self) -> bool:
@@ -131,6 +144,15 @@ class Settings:
             Path(get("ARTICLES_DIR")).expanduser() if get("ARTICLES_DIR") else DEFAULT_ARTICLES_DIR
         )
         index_dir = Path(get("INDEX_DIR")).expanduser() if get("INDEX_DIR") else DEFAULT_INDEX_DIR
+        server_articles = whole_number(get, "SERVER_MAX_ARTICLES", 10, 0, 1000, problems)
+        server_mb = whole_number(get, "SERVER_MAX_MB", 5, 1, 1000, problems)
+        fetch_timeout = whole_number(get, "FETCH_TIMEOUT_SECONDS", 10, 1, 120, problems)
+        allow_private = (get("FETCH_ALLOW_PRIVATE") or "off").lower()
+        if allow_private not in ("on", "off"):
+            problems.append(f"FETCH_ALLOW_PRIVATE must be on or off, not {allow_private!r}")
+        collections_dir = (
+            Path(get("COLLECTIONS_DIR")).expanduser() if get("COLLECTIONS_DIR") else None
+        )
         feedback_db = DEFAULT_FEEDBACK_DB
         if get("FEEDBACK_DB"):
             feedback_db = Path(get("FEEDBACK_DB")).expanduser()
@@ -160,6 +182,11 @@ class Settings:
             onnx_dir=Path(get("ONNX_DIR")).expanduser() if get("ONNX_DIR") else None,
             onnx_threads=onnx_threads,
             reader=reader == "on",
+            collections_dir=collections_dir,
+            server_max_articles=server_articles,
+            server_max_bytes=server_mb * 1024 * 1024,
+            fetch_allow_private=allow_private == "on",
+            fetch_timeout_seconds=float(fetch_timeout),
         )
 
 

@@ -29,6 +29,7 @@ from index.errors import (
     IndexCorrupt,
     ModelError,
     NotReady,
+    ReadOnlyArticle,
     ReindexInProgress,
 )
 from index.models import Answer, ArticleSummary, IndexInfo, Paragraph, Quote, SpeakerSummary
@@ -60,6 +61,10 @@ class EngineConfig:
     onnx_dir: Path | None = None  # ONNX backend (auto, onnx): export cache (None: var/onnx)
     onnx_threads: int = 0  # ONNX backend: intra-op threads (0: cores, at most 4)
     reader: bool = False  # reread the first candidates with the reader (index/reader/)
+    #: Read-only article directories indexed before ``articles_dir`` (a server's
+    #: collection sees the default articles; ``index/collections.py``). Uploads and
+    #: removals only ever touch ``articles_dir``.
+    shared_dirs: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +145,9 @@ class Engine:
 
     config: EngineConfig
     encoder_factory: Callable[[str], Encoder] | None = None  # tests inject a fake
+    #: Another index to reuse vectors and parses from when this one has no previous
+    #: build (a new server collection reuses the default articles' vectors).
+    seed: Callable[[], store.SearchIndex | None] | None = None
     _encoder: Encoder | None = field(default=None, init=False)
     _retriever: Retriever | None = field(default=None, init=False)
     _reader: Reader | None = field(default=None, init=False)
@@ -187,7 +195,7 @@ class Engine:
         matches ARTICLES_DIR.
         """
         try:
-            ingest.discover(self.config.articles_dir)
+            self.files()
         except CorpusError:
             if not allow_stale or not (self.config.index_dir / store.CURRENT).exists():
                 raise  # nothing to fall back on: fail before loading the model
@@ -225,12 +233,28 @@ class Engine:
         self._swap(index)
         self._status = IndexStatus(build=index.build, built_at=index.built_at)
 
+    def files(self) -> list[Path]:
+        """The article files this engine indexes: the shared directories' then its own
+        (``CorpusError`` when a directory is missing or there is no article at all)."""
+        return ingest.discover_in(self.config.shared_dirs, self.config.articles_dir)
+
     def _checksums(self) -> dict[str, str]:
         """``{file name: sha256}`` of the articles in ARTICLES_DIR (``EngineError`` if not)."""
         return {
-            path.name: ingest.checksum(ingest.read_bytes(path, path.name))
-            for path in ingest.discover(self.config.articles_dir)
+            path.name: ingest.checksum(ingest.read_bytes(path, path.name)) for path in self.files()
         }
+
+    def outdated(self) -> bool:
+        """The build served differs from the article files now (True before ``start``, or
+        when the files cannot be read): a collection whose default articles changed."""
+        live = self._retriever
+        if live is None:
+            return True
+        built = {article.id: article.checksum for article in live.index.articles}
+        try:
+            return built != self._checksums()
+        except EngineError:
+            return True
 
     @property
     def status(self) -> IndexStatus:
@@ -271,7 +295,7 @@ class Engine:
                 store.check_writable(index_dir)
                 store.remove_abandoned(index_dir)
                 previous = self._previous_build()
-                articles, _ = incremental.read_corpus(self.config.articles_dir, previous)
+                articles, _ = incremental.read_corpus(self.files(), previous)
                 index = store.build(articles, self.encoder, previous=previous)
                 del previous
                 store.save(index, index_dir)
@@ -382,7 +406,7 @@ class Engine:
         return IndexStatus(
             build=name,
             built_at=built_at,
-            changes=builds.changes_since(built, self.config.articles_dir),
+            changes=builds.changes_since(built, self.files),
             failure=failure,
         )
 
@@ -391,7 +415,10 @@ class Engine:
         retriever = self._retriever
         if retriever is not None:
             return retriever.index
-        return store.load_previous(self.config.index_dir, self.encoder.fingerprint)
+        previous = store.load_previous(self.config.index_dir, self.encoder.fingerprint)
+        if previous is None and self.seed is not None:
+            previous = self.seed()
+        return previous
 
     @property
     def reindexing(self) -> bool:
@@ -576,6 +603,10 @@ class Engine:
         articles_dir = self.config.articles_dir
         if not articles_dir.is_dir():
             raise CorpusError(f"ARTICLES_DIR {articles_dir} does not exist or is not a directory")
+        if prepared.name in self._shared_names():
+            raise ArticleError(
+                prepared.name, "a default article has that name; rename the file and try again"
+            )
         self._hold_reindex_lock()
         try:
             try:
@@ -596,11 +627,18 @@ class Engine:
         found = table.index.articles[table.resolve(article)]
         self._hold_reindex_lock()
         try:
-            files = ingest.discover(self.config.articles_dir)
+            if found.id in self._shared_names():
+                raise ReadOnlyArticle(
+                    f"{found.id} is a default article, shared by every server; it cannot be "
+                    "removed from here."
+                )
+            files = ingest.discover(
+                self.config.articles_dir, allow_empty=bool(self.config.shared_dirs)
+            )
             path = self.config.articles_dir / found.id
             if not any(f.name == found.id for f in files):
                 return self.reindex()  # already gone from disk: the rebuild drops it
-            if len(files) == 1:
+            if len(files) == 1 and not self.config.shared_dirs:
                 raise CorpusError(
                     f"Cannot remove {found.id}: ARTICLES_DIR must keep at least one article."
                 )
@@ -615,6 +653,13 @@ class Engine:
             return report
         finally:
             self._reindex_lock.release()
+
+    def _shared_names(self) -> set[str]:
+        return {
+            path.name
+            for folder in self.config.shared_dirs
+            for path in ingest.discover(folder, allow_empty=True)
+        }
 
     def _reindex_or_restore(self, change: upload.Placement, what: str) -> ReindexReport:
         """Rebuild after a change to ARTICLES_DIR; undo the change if the rebuild fails."""

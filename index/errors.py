@@ -31,6 +31,18 @@ class CorpusError(EngineError):
     """The articles directory is missing or holds no usable article."""
 
 
+class ReadOnlyArticle(EngineError):
+    """The article is not this collection's to change (a shared default article)."""
+
+
+class NotAllowed(EngineError):
+    """The user may not change these articles (another server's, or the defaults)."""
+
+
+class CollectionFull(EngineError):
+    """A server's collection already holds as many articles or bytes as it may."""
+
+
 class IndexCorrupt(EngineError):
     """The saved index is missing, stale or damaged and must be rebuilt."""
 

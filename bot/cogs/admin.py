@@ -1,10 +1,13 @@
-"""Administration: /reindex (optionally with a file: add or replace one article), /remove
-and /stats, for server administrators and the users in ADMIN_USER_IDS only.
+"""Administration: /reindex (optionally with a file), /add (a link), /remove and /stats,
+for server administrators and the users in ADMIN_USER_IDS only.
 
 Every command of this cog is admin-only: the cog's ``interaction_check`` refuses anyone
 else with :class:`NotAdmin` (an ephemeral message from the tree's error handler), and the
-commands are hidden from non-administrators by default (``default_permissions``). A
-rebuild runs in a worker thread; questions keep using the previous index until the swap.
+commands are hidden from non-administrators by default (``default_permissions``). Which
+articles each caller may change is ``bot/permissions.py``: a server's administrators change
+that server's own articles, only ADMIN_USER_IDS the default ones every server shares. A
+rebuild runs in a worker thread; questions keep using the previous index until the swap,
+and one server's rebuild never blocks another's (``index/collections.py``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from bot.answer_store import Totals
 from bot.autocomplete import article_autocomplete
 from bot.cogs.base import QuoteCog
 from bot.limits import ARTICLE_OPTION_CHARS
+from bot.permissions import Caller, add_target, check_remove, rebuild_scope
 from bot.render.stats import stats_card
 from bot.render.wording import (
+    NO_OWN_ARTICLES,
     added,
     build_failed,
     download_failed,
@@ -34,8 +39,10 @@ from bot.render.wording import (
 )
 from bot.replies import respond, to_embed
 from bot.upload_checks import upload_problem
+from index.collections import Library
 from index.engine import ReindexReport
-from index.errors import BuildFailed, EngineError, ReindexInProgress
+from index.errors import BuildFailed, EngineError, ReindexInProgress, UnknownArticle
+from index.parsing import fetch
 from index.parsing.upload import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
@@ -78,7 +85,7 @@ async def change_index(
 
 
 class AdminCog(QuoteCog):
-    """/reindex, /remove and /stats."""
+    """/reindex, /add, /remove and /stats."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Every command here is admin-only: refuse anyone else with :class:`NotAdmin`."""
@@ -99,26 +106,54 @@ class AdminCog(QuoteCog):
             raise NotAdmin(name)
         return True
 
+    @property
+    def library(self) -> Library:
+        library = self.ctx.library
+        if library is None:  # BotContext.create always makes one
+            raise RuntimeError("the bot has no article library")
+        return library
+
+    def caller(self, interaction: discord.Interaction) -> Caller:
+        return Caller.of(
+            interaction.user.id,
+            interaction.guild_id,
+            interaction.permissions.administrator,
+            self.ctx.settings.admin_user_ids,
+        )
+
     @app_commands.command(name="reindex")
     @app_commands.default_permissions(administrator=True)
     async def reindex(
-        self, interaction: discord.Interaction, file: discord.Attachment | None = None
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment | None = None,
+        shared: bool = False,
     ) -> None:
-        """Rebuild the index, or add/replace one article from a file (administrators only).
+        """Rebuild this server's articles, or add/replace one from a file (administrators).
 
         Parameters
         -----------
         file
-            A .txt, .md or .html article to add (or replace, if one has the same name).
+            A .txt, .md or .html article to add to this server (or replace one of the same name).
+        shared
+            Add it to the default articles every server sees (the bot's owners only).
         """
+        caller = self.caller(interaction)
         if file is not None:
-            await self.add_upload(interaction, file)
+            target = add_target(caller, shared=shared)  # NotAllowed: one ephemeral line
+            await self.add_upload(interaction, file, target)
+            return
+        scope = rebuild_scope(caller)
+        guild_id = interaction.guild_id
+        if scope == "server" and guild_id is not None and not self.library.own_files(guild_id):
+            await respond(interaction, NO_OWN_ARTICLES)
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        log.info(
-            "reindex requested by user %s (guild %s)", interaction.user.id, interaction.guild_id
+        log.info("reindex (%s) requested by user %s (guild %s)", scope, caller.user_id, guild_id)
+        work = (
+            self.library.reindex_all if scope == "all" else lambda: self.library.reindex(guild_id)
         )
-        message = await change_index(self.ctx.engine.reindex, self._reindexed, self._failed)
+        message = await change_index(work, self._reindexed, self._failed)
         await respond(interaction, message)
 
     def _reindexed(self, report: ReindexReport) -> str:
@@ -136,15 +171,18 @@ class AdminCog(QuoteCog):
         log.warning("reindex failed, still serving the previous index: %s", error.message)
         return reindex_failed(error.message)
 
-    async def add_upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        """/reindex file: check name and size, download, hand to ``engine.add_article``."""
+    async def add_upload(
+        self, interaction: discord.Interaction, file: discord.Attachment, target: int | None
+    ) -> None:
+        """/reindex file: check name and size, download, add it to ``target``'s articles."""
         problem = upload_problem(file.filename, file.size)
         log.info(
-            "article upload %r (%d bytes) by user %s (guild %s)",
+            "article upload %r (%d bytes) by user %s (guild %s) to %s",
             file.filename,
             file.size,
             interaction.user.id,
             interaction.guild_id,
+            "the defaults" if target is None else f"server {target}",
         )
         if problem is not None:
             await respond(interaction, nothing_changed(problem))
@@ -159,7 +197,7 @@ class AdminCog(QuoteCog):
                 message = nothing_changed(upload_problem(file.filename, len(data)) or "too large")
             else:
                 message = await change_index(
-                    lambda: self.ctx.engine.add_article(file.filename, data),
+                    lambda: self.library.add_article(target, file.filename, data),
                     lambda report: added(file.filename, report.summary()),
                     lambda error: self._rejected(file.filename, error),
                 )
@@ -167,8 +205,56 @@ class AdminCog(QuoteCog):
 
     @staticmethod
     def _rejected(filename: str, error: EngineError) -> str:
-        log.info("article upload %r rejected: %s", filename, error.message)
+        log.info("article %r rejected: %s", filename, error.message)
         return nothing_changed(error.message)
+
+    @app_commands.command(name="add")
+    @app_commands.default_permissions(administrator=True)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 1, fetch.MAX_URL_CHARS],
+        shared: bool = False,
+    ) -> None:
+        """Add a news article to this server from a link (administrators only).
+
+        Parameters
+        -----------
+        url
+            The article's web address (http or https); its main text is kept, the link shown.
+        shared
+            Add it to the default articles every server sees (the bot's owners only).
+        """
+        target = add_target(self.caller(interaction), shared=shared)
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        log.info(
+            "article link by user %s (guild %s) to %s",
+            interaction.user.id,
+            interaction.guild_id,
+            "the defaults" if target is None else f"server {target}",
+        )
+        settings = self.ctx.settings
+
+        def work() -> tuple[str, ReindexReport]:
+            page, article = fetch.fetch_article(
+                url,
+                allow_private=settings.fetch_allow_private,
+                timeout=settings.fetch_timeout_seconds,
+            )
+            report = self.library.add_article(
+                target, article.name, article.data, source=page.final_url
+            )
+            return article.name, report
+
+        try:
+            name, report = await asyncio.to_thread(work)
+        except ReindexInProgress as exc:
+            message = exc.message
+        except EngineError as exc:
+            message = self._rejected(url, exc)
+        else:
+            message = added(name, report.summary())
+        await respond(interaction, message)
 
     @app_commands.command(name="remove")
     @app_commands.default_permissions(administrator=True)
@@ -177,17 +263,41 @@ class AdminCog(QuoteCog):
         interaction: discord.Interaction,
         article: app_commands.Range[str, 1, ARTICLE_OPTION_CHARS],
     ) -> None:
-        """Remove one article and rebuild the index (administrators only).
+        """Remove one of this server's articles and rebuild (administrators only).
 
         Parameters
         -----------
         article
             The article to remove (see /about).
         """
+        caller = self.caller(interaction)
         await interaction.response.defer(thinking=True, ephemeral=True)
-        log.info("article removal %r by user %s", article, interaction.user.id)
+        log.info(
+            "article removal %r by user %s (guild %s)", article, caller.user_id, caller.guild_id
+        )
+        library = self.library
+
+        def work() -> ReindexReport:
+            try:
+                owned = library.owner(caller.guild_id, article)
+            except UnknownArticle:
+                # the bot's owners may remove any server's article, named in a DM
+                found = library.locate(article) if caller.owner and caller.guild_id is None else []
+                if len(found) != 1:
+                    raise
+                owned = found[0]
+                log.info(
+                    "owner %s removes %s of server %s",
+                    caller.user_id,
+                    owned.article.id,
+                    owned.guild_id,
+                )
+            else:
+                check_remove(caller, owned)
+            return library.remove_article(owned.guild_id, owned.article.id)
+
         message = await change_index(
-            lambda: self.ctx.engine.remove_article(article),
+            work,
             lambda r: removed(article, r.articles, r.paragraphs, r.sentences),
             lambda error: nothing_changed(refusal(error)),
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Mapping
 
 import discord
 from discord import app_commands
@@ -70,9 +71,15 @@ class InteractionAsker:
     """A question asked by /ask or the "Ask the article" menu."""
 
     def __init__(
-        self, interaction: discord.Interaction, *, private: bool, source: str = "slash"
+        self,
+        interaction: discord.Interaction,
+        *,
+        private: bool,
+        source: str = "slash",
+        links: Mapping[str, str] | None = None,
     ) -> None:
         self.interaction = interaction
+        self.links = links or {}  # article id -> the link it was added from
         self.private = private
         self.source = source
         self.user_id = interaction.user.id
@@ -103,7 +110,7 @@ class InteractionAsker:
         )
 
     async def reply(self, answer: Answer, answer_id: str | None) -> None:
-        embed = to_embed(answer_card(answer))
+        embed = to_embed(answer_card(answer, self.links))
         view = view_for(answer_id, answer)
         if self.noted:
             await self.interaction.edit_original_response(
@@ -116,8 +123,11 @@ class InteractionAsker:
 class MessageAsker:
     """A question in a direct message, or in a server message that mentions the bot."""
 
-    def __init__(self, message: discord.Message, bot_name: str) -> None:
+    def __init__(
+        self, message: discord.Message, bot_name: str, links: Mapping[str, str] | None = None
+    ) -> None:
         self.message = message
+        self.links = links or {}
         self.bot_name = bot_name
         self.user_id = message.author.id
         self.guild_id = message.guild.id if message.guild else None
@@ -151,9 +161,10 @@ class MessageAsker:
     async def reply(self, answer: Answer, answer_id: str | None) -> None:
         view = view_for(answer_id, answer)
         if self.message.guild is not None and can(self.message, "embed_links"):
-            await send_reply(self.message, embed=to_embed(answer_card(answer)), view=view)
+            card = answer_card(answer, self.links)
+            await send_reply(self.message, embed=to_embed(card), view=view)
         else:
-            await send_text(self.message, answer_messages(answer), view=view)
+            await send_text(self.message, answer_messages(answer, links=self.links), view=view)
 
 
 class AskCog(QuoteCog):
@@ -188,7 +199,8 @@ class AskCog(QuoteCog):
         article
             Only quote this article (see /about for the list).
         """
-        asker = InteractionAsker(interaction, private=private)
+        links = self.ctx.links(interaction.guild_id)
+        asker = InteractionAsker(interaction, private=private, links=links)
         await answer_question(self.ctx, asker, question, article)
 
     ask.autocomplete("article")(article_autocomplete)
@@ -205,7 +217,8 @@ class AskCog(QuoteCog):
         if not question:
             await respond(interaction, NO_TEXT)
             return
-        asker = InteractionAsker(interaction, private=False, source="context menu")
+        links = self.ctx.links(interaction.guild_id)
+        asker = InteractionAsker(interaction, private=False, source="context menu", links=links)
         await answer_question(self.ctx, asker, question)
 
     @commands.Cog.listener()
@@ -213,7 +226,8 @@ class AskCog(QuoteCog):
         question = question_in(message, self.bot.user)
         if question is None:
             return
-        asker = MessageAsker(message, self.bot_name)
+        guild_id = message.guild.id if message.guild else None
+        asker = MessageAsker(message, self.bot_name, self.ctx.links(guild_id))
         with self.ctx.in_flight.track():
             if self.ctx.in_flight.stopping:
                 with contextlib.suppress(discord.HTTPException):

@@ -21,15 +21,22 @@ class InfoCog(QuoteCog):
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """Which articles I know, how many sentences, which model, when indexed."""
-        engine = self.ctx.engine
+        guild_id = interaction.guild_id
+        engine = self.ctx.engine_for(guild_id)
         info = engine.info()
         articles = await asyncio.to_thread(engine.articles)
+        own: set[str] = set()
+        if guild_id is not None and self.ctx.library is not None:
+            files = await asyncio.to_thread(self.ctx.library.own_files, guild_id)
+            own = {path.name for path in files}
         card = about_card(
             info,
             articles,
             top_k=self.ctx.top_k,
             reindexing=engine.reindexing,
             notice=engine.status.note(),  # stale, or the last rebuild failed
+            links=self.ctx.links(guild_id),
+            own=own,
         )
         await respond(interaction, embed=to_embed(card))
 

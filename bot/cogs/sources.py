@@ -33,7 +33,7 @@ class SourcesCog(QuoteCog):
         article
             Only this article's sources (see /about).
         """
-        found = await asyncio.to_thread(self.ctx.engine.speakers, article)
+        found = await asyncio.to_thread(self.ctx.engine_for(interaction.guild_id).speakers, article)
         await respond(interaction, embed=to_embed(speakers_card(found, article)))
 
     speakers.autocomplete("article")(article_autocomplete)
@@ -57,7 +57,9 @@ class SourcesCog(QuoteCog):
         private
             Only you can see the list (default: everyone in the channel).
         """
-        said = await asyncio.to_thread(self.ctx.engine.quotes_by, speaker, article)
+        said = await asyncio.to_thread(
+            self.ctx.engine_for(interaction.guild_id).quotes_by, speaker, article
+        )
         await respond(interaction, embed=to_embed(quotes_card(speaker, said)), ephemeral=private)
 
     quotes.autocomplete("speaker")(speaker_autocomplete)

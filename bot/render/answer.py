@@ -8,6 +8,7 @@ limits; quotes are verbatim (only markdown is escaped).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.answer_store import StoredAnswer
@@ -21,7 +22,7 @@ from bot.limits import (
     TITLE_LIMIT,
 )
 from bot.render.card import ANSWER_COLOUR, HEDGED_COLOUR, NO_ANSWER_COLOUR, Card
-from bot.render.format import escape_markdown, pack, plural, truncate
+from bot.render.format import escape_markdown, link, pack, plural, truncate
 from bot.render.quoting import attribution_line, quote_block, quote_fields, quote_source
 from bot.render.wording import (
     ANSWER_FOOTER,
@@ -30,6 +31,7 @@ from bot.render.wording import (
     HEDGED_TITLE,
     NO_ANSWER,
     NO_ANSWER_HINT,
+    SOURCE,
     WHO,
 )
 from index.models import Answer
@@ -55,9 +57,20 @@ def answer_lead(answer: Answer) -> list[str]:
     return lines
 
 
-def answer_card(answer: Answer) -> Card:
+def source_lines(answer: Answer, links: Mapping[str, str], *, masked: bool = True) -> list[str]:
+    """ "Source: <link>" for each quoted article that was added from a link (``/add url:``),
+    in the order the quotes first cite them (at most three)."""
+    lines = []
+    for article in dict.fromkeys(q.article_id for q in answer.quotes):
+        if article in links and len(lines) < 3:
+            lines.append(f"{SOURCE}: {link(links[article], masked=masked)}")
+    return lines
+
+
+def answer_card(answer: Answer, links: Mapping[str, str] | None = None) -> Card:
     """The reply to /ask: one field per quote (confident, or hedged in another colour and
-    title), or the 'article doesn't say' card."""
+    title), or the 'article doesn't say' card. ``links`` (article id → the link it was
+    fetched from) adds a source line for each quoted article that has one."""
     title = question_title(answer.question)
     if not answer.quotes:
         return no_answer_card(title, answer.note)
@@ -66,7 +79,9 @@ def answer_card(answer: Answer) -> Card:
         title = question_title(f"{HEDGED_TITLE}: {answer.question}")
         colour, footer_note = HEDGED_COLOUR, HEDGED_FOOTER
     lead = answer_lead(answer)
-    description = truncate("\n".join(escape_markdown(line) for line in lead), 1000) or None
+    description = truncate("\n".join(escape_markdown(line) for line in lead), 1000)
+    sources = "\n".join(source_lines(answer, links or {}))
+    description = "\n".join(part for part in (description, sources) if part) or None
     used = len(title) + len(description or "") + FOOTER_RESERVE
     fields = quote_fields(answer.quotes, 1, EMBED_TOTAL_LIMIT - used)
     notes = [footer_note]
@@ -113,7 +128,10 @@ def page_card(stored: StoredAnswer, page: int) -> Card:
 
 # ---------------------------------------------------------------- plain text
 def answer_messages(
-    answer: Answer, limit: int = CONTENT_LIMIT, max_messages: int = MAX_TEXT_MESSAGES
+    answer: Answer,
+    limit: int = CONTENT_LIMIT,
+    max_messages: int = MAX_TEXT_MESSAGES,
+    links: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The answer as at most ``max_messages`` plain-text messages of ``limit`` characters.
 
@@ -125,7 +143,10 @@ def answer_messages(
         reason = f"{escape_markdown(answer.note)}\n" if answer.note else ""
         return [truncate(f"{reason}{NO_ANSWER}\n{NO_ANSWER_HINT}", limit)]
     room = limit - NOTE_RESERVE
-    lead = truncate("\n".join(escape_markdown(line) for line in answer_lead(answer)), room)
+    sources = "\n".join(source_lines(answer, links or {}, masked=False))
+    lead = "\n".join(escape_markdown(line) for line in answer_lead(answer))
+    lead = truncate(lead, room - len(sources) - 1) if lead else ""
+    lead = "\n".join(part for part in (lead, sources) if part)
     blocks = [quote_block(n, q, room) for n, q in enumerate(answer.quotes, start=1)]
     if lead:
         blocks.insert(0, lead)

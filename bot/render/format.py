@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import quote, urlsplit
 
 from bot.limits import CONTENT_LIMIT, MESSAGE_LIMIT
 
@@ -33,6 +34,22 @@ def bold(text: str) -> str:
 def code_span(text: str) -> str:
     """Text for inside a `code span` (which cannot escape a backtick)."""
     return truncate(text.replace("`", "'"), 100)
+
+
+#: A link longer than this is shown as its host only (still readable, never cut in two).
+LINK_LIMIT = 400
+
+
+def link(url: str, *, masked: bool = True) -> str:
+    """A web link for a message, never previewed: ``[host](url)`` (embeds) or ``<url>``
+    (plain text). Characters that would end the markup are percent-encoded; a link
+    longer than ``LINK_LIMIT`` or not http(s) is shown as plain text (its host)."""
+    parts = urlsplit(url)
+    host = escape_markdown(parts.hostname or "the web")
+    if parts.scheme not in ("http", "https") or len(url) > LINK_LIMIT:
+        return host
+    safe = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    return f"[{host}]({safe})" if masked else f"<{safe}>"
 
 
 def truncate(text: str, limit: int) -> str:

@@ -23,6 +23,7 @@ ANSWER_FOOTER = "Exact sentences from the article · /help"
 HEDGED_TITLE = "Not sure"  # the title of a hedged answer: "Not sure: <question>"
 HEDGED_INTRO = "The article may not answer this directly; the closest passages:"
 HEDGED_FOOTER = "Closest passages, not a confirmed answer · /help"
+SOURCE = "Source"  # "Source: [example.com](https://…)" for an article added from a link
 WHO = "Who"  # "Who: Dmitry Peskov, Kremlin spokesman" above a "who said" answer
 NO_TEXT = (
     "That message has no text to ask about: I use the message's text as the question "
@@ -118,6 +119,12 @@ def build_failed(message: str) -> str:
     return one_line(message)
 
 
+NO_OWN_ARTICLES = (
+    "This server has no articles of its own to rebuild: add one with /add url: or "
+    "/reindex file:. The default articles are rebuilt by the bot's owners."
+)
+
+
 def nothing_changed(reason: str) -> str:
     return truncate(" ".join(f"Nothing changed: {reason}".split()), MESSAGE_LIMIT)
 
@@ -171,7 +178,10 @@ who said it (speaker, role, where) and the paragraph it comes from.
 • Under each answer: **More** quotes, **¶** the whole paragraph, 👍/👎 whether it helped.
 • `/speakers` — everyone the articles quote; `/quotes speaker:` — what one of them said.
 • `/about` — which articles I know and when they were indexed.
-• Administrators: `/reindex` (optionally `file:` to add an article), `/remove`, `/stats`.
+• In a server I know the default articles plus that server's own; in a DM only the \
+default ones, so ask about a server's article in that server.
+• Server administrators: `/add url:` or `/reindex file:` to add an article to this \
+server, `/remove`, `/reindex`, `/stats`.
 
 I never write my own summary: if no sentence of the article answers, I say so. \
 Questions can be up to 300 characters."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +33,9 @@ _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 
-def discover(articles_dir: Path) -> list[Path]:
-    """List the article files directly under ``articles_dir`` (sorted, no symlinks out)."""
+def discover(articles_dir: Path, *, allow_empty: bool = False) -> list[Path]:
+    """List the article files directly under ``articles_dir`` (sorted, no symlinks out);
+    ``CorpusError`` when there is none, unless ``allow_empty``."""
     if not articles_dir.is_dir():
         raise CorpusError(f"ARTICLES_DIR {articles_dir} does not exist or is not a directory")
     root = articles_dir.resolve()
@@ -48,10 +49,31 @@ def discover(articles_dir: Path) -> list[Path]:
             log.warning("skipping %s: it points outside ARTICLES_DIR", path.name)
             continue
         files.append(path)
-    if not files:
+    if not files and not allow_empty:
         raise CorpusError(
             f"ARTICLES_DIR {articles_dir} holds no article (.txt or .md files expected)"
         )
+    return files
+
+
+def discover_in(shared: Sequence[Path], own: Path) -> list[Path]:
+    """The article files of a corpus made of read-only ``shared`` directories (a server
+    collection sees the default articles) and its ``own`` directory, shared first.
+
+    A file name is one article: an own file named like a shared one is skipped (with a
+    warning; uploads refuse such names). ``CorpusError`` when a directory is missing or
+    the corpus holds no article at all."""
+    if not shared:
+        return discover(own)
+    files = [path for folder in shared for path in discover(folder, allow_empty=True)]
+    seen = {path.name for path in files}
+    for path in discover(own, allow_empty=True):
+        if path.name in seen:
+            log.warning("skipping %s in %s: a shared article has that name", path.name, own)
+            continue
+        files.append(path)
+    if not files:
+        raise CorpusError(f"{own} and the default articles hold no article")
     return files
 
 

@@ -93,7 +93,9 @@ def html_to_text(data: bytes, name: str) -> str:
             include_images=False,
             include_links=False,
             include_formatting=False,
-            deduplicate=True,
+            # not deduplicate=True: its cache is process-wide, so a page seen a third time
+            # came out empty
+            deduplicate=False,
         )
     except Exception as exc:  # lxml or trafilatura failing on hostile markup
         log.warning("HTML extraction failed for %s: %s", name, exc)

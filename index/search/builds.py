@@ -20,7 +20,7 @@ import contextlib
 import errno
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -180,10 +180,13 @@ class Changes:
         return f"{count} article{'s' if count != 1 else ''} changed since: {shown}"
 
 
-def changes_since(built: Mapping[str, str], articles_dir: Path) -> Changes:
-    """Compare a build's ``{file name: sha256}`` with the files now in ``articles_dir``."""
+def changes_since(
+    built: Mapping[str, str], articles: Path | Callable[[], Sequence[Path]]
+) -> Changes:
+    """Compare a build's ``{file name: sha256}`` with the files now in ``articles`` (a
+    directory, or a function listing a corpus's files)."""
     try:
-        files = ingest.discover(articles_dir)
+        files = ingest.discover(articles) if isinstance(articles, Path) else articles()
     except CorpusError as exc:
         return Changes(unknown=exc.message.rstrip("."))
     now: dict[str, str | None] = {}

@@ -12,6 +12,7 @@ records in every build), so a change to the attribution rules re-parses everythi
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,15 +26,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def read_corpus(articles_dir: Path, previous: SearchIndex | None) -> tuple[list[Article], int]:
-    """Every article under ``articles_dir`` and how many were taken from ``previous``.
+def read_corpus(
+    source: Path | Sequence[Path], previous: SearchIndex | None
+) -> tuple[list[Article], int]:
+    """Every article under ``source`` (a directory, or the files of a corpus) and how
+    many were taken from ``previous``.
 
     Like ``ingest.read_corpus``, any bad file fails the whole read (``ArticleError``)."""
     reusable: dict[tuple[str, str], Article] = {}
     if previous is not None and previous.parser == parser_fingerprint():
         reusable = {(a.id, a.checksum): a for a in previous.articles}
     articles, reused = [], 0
-    for path in ingest.discover(articles_dir):
+    files = ingest.discover(source) if isinstance(source, Path) else list(source)
+    for path in files:
         data = ingest.read_bytes(path, path.name)
         known = reusable.get((path.name, ingest.checksum(data)))
         if known is not None:

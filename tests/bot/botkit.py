@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import inspect
 import sys
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -235,6 +236,9 @@ class ScriptedEngine(StubEngine):
         self.calls.append(("reindex",))
         return self.outcome()
 
+    def article(self, article: str) -> ArticleSummary:
+        return ArticleSummary(article, article.title(), 1, 1)
+
     def add_article(self, filename: str, data: bytes) -> ReindexReport:
         self.calls.append(("add", filename, data.decode()))
         return self.outcome()
@@ -408,6 +412,7 @@ def build_world(emu: DiscordEmulator) -> World:
 def bot_settings(**changes: Any) -> Settings:
     """Settings for a test bot (no token: the emulator's is passed to start()); answers and
     feedback in memory unless ``feedback_db`` is given."""
+    changes.setdefault("collections_dir", Path(tempfile.mkdtemp(prefix="collections-")))
     return replace(Settings(discord_token=None, feedback_db=Path(":memory:")), **changes)
 
 

@@ -40,7 +40,7 @@ async def quote_bot() -> AsyncIterator[QuoteBot]:
 async def test_commands_are_defined_with_the_right_shape(quote_bot: QuoteBot) -> None:
     commands = {c.name: c for c in quote_bot.tree.get_commands()}
     assert set(commands) == {
-        *("ask", "about", "help", "reindex", "speakers", "quotes", "stats", "remove"),
+        *("ask", "about", "help", "reindex", "add", "speakers", "quotes", "stats", "remove"),
         "Ask the article",
     }
     ask = commands["ask"].to_dict(quote_bot.tree)
@@ -49,7 +49,7 @@ async def test_commands_are_defined_with_the_right_shape(quote_bot: QuoteBot) ->
     assert private["type"] == discord.AppCommandOptionType.boolean.value
     assert private["required"] is False
     assert (article["required"], article["autocomplete"]) == (False, True)
-    for name in ("reindex", "stats", "remove"):
+    for name in ("reindex", "add", "stats", "remove"):
         admin_only = commands[name]
         assert isinstance(admin_only, app_commands.Command)
         assert admin_only.default_permissions == discord.Permissions(administrator=True)
@@ -59,8 +59,11 @@ async def test_commands_are_defined_with_the_right_shape(quote_bot: QuoteBot) ->
     menu = commands["Ask the article"].to_dict(quote_bot.tree)
     assert menu["type"] == discord.AppCommandType.message.value
     reindex = commands["reindex"].to_dict(quote_bot.tree)
-    (upload,) = reindex["options"]
+    upload, shared = reindex["options"]
     assert (upload["type"], upload["required"]) == (11, False)
+    assert (shared["type"], shared["required"]) == (5, False)  # to the defaults: owners only
+    url, shared = commands["add"].to_dict(quote_bot.tree)["options"]
+    assert (url["type"], url["required"], url["max_length"]) == (3, True, 2000)
 
 
 async def test_every_cog_shares_the_clients_context(quote_bot: QuoteBot) -> None:

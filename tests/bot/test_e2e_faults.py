@@ -226,7 +226,9 @@ async def test_bot_start_with_damaged_index_rebuilds_and_answers(
 
     engine = make_engine(real_encoder, index_dir, start=False)  # a new process
     with caplog.at_level(logging.INFO, logger="index"):
-        async with running_bot(emu, engine, bot_settings()):
+        async with running_bot(
+            emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))
+        ):
             result = await emu.invoke_slash(
                 "ask", {"question": LAVROV}, user_id=world.reader.id, guild_id=world.guild_id
             )
@@ -262,7 +264,7 @@ async def test_disk_full_during_reindex_keeps_the_old_index(
             target.write_bytes(b"\x00" * 64)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    async with running_bot(emu, engine, bot_settings()):
+    async with running_bot(emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))):
         for where in ("vectors", "pointer"):
             with monkeypatch.context() as patch:
                 if where == "vectors":
@@ -322,7 +324,9 @@ async def test_bot_starts_on_a_stale_index_whose_rebuild_fails_and_answers(
     (articles_dir / "broken.txt").write_bytes(b"\x00\x01 not text")
     engine = make_engine(real_encoder, index_dir, articles_dir=articles_dir, start=False)
     with caplog.at_level(logging.INFO):
-        async with running_bot(emu, engine, bot_settings()):
+        async with running_bot(
+            emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))
+        ):
             result = await emu.invoke_slash(
                 "ask", {"question": LAVROV}, user_id=world.reader.id, guild_id=world.guild_id
             )
@@ -367,7 +371,9 @@ async def test_reindex_on_a_full_disk_replies_with_the_reason_and_keeps_serving(
         )
         for seed in range(3):
             (articles_dir / f"grown-{seed}.txt").write_text(synthetic_article(seed))
-        async with running_bot(emu, engine, bot_settings()):
+        async with running_bot(
+            emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))
+        ):
             result = await emu.invoke_slash(
                 "reindex", user_id=world.admin.id, guild_id=world.guild_id
             )
@@ -552,7 +558,9 @@ async def test_close_lets_questions_in_flight_finish(
     meanwhile, then disconnects. tests/bot/test_e2e_sigterm.py does it with a real signal."""
     engine, encoder = held
     try:
-        async with running_bot(emu, engine, bot_settings()) as bot:
+        async with running_bot(
+            emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))
+        ) as bot:
             encoder.hold()
             slash = await emu.invoke_slash(
                 "ask", {"question": LAVROV}, user_id=world.reader.id, guild_id=world.guild_id

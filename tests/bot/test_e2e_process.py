@@ -35,7 +35,7 @@ async def test_python_m_bot_run_answers_then_stops_cleanly(tmp_path: Path) -> No
             try:
                 await emu.wait_until_ready(timeout=120)
                 assert {c["name"] for c in emu.registered_commands()} == {
-                    *("ask", "about", "help", "reindex", "speakers", "quotes", "stats"),
+                    *("ask", "about", "help", "reindex", "add", "speakers", "quotes", "stats"),
                     *("remove", "Ask the article"),
                 }
                 assert (tmp_path / "feedback.sqlite3").is_file()

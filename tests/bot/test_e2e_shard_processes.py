@@ -32,9 +32,13 @@ def read_log(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
 
 
+FERRY_SENTENCE = "The ferry to Orrin Island will resume on Monday, harbour master Lena Voss said."
+FERRY = f"Ferry service to Orrin Island resumes\n\n{FERRY_SENTENCE}\n".encode()
+
+
 @contextlib.asynccontextmanager
 async def bot_process(
-    emu: DiscordEmulator, shard: int, shared: Path, log_path: Path
+    emu: DiscordEmulator, shard: int, shared: Path, log_path: Path, owner: int
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """``python -m bot run`` serving ``shard`` of 2; SIGTERM at exit (must exit 0)."""
     env = bot_run_env(
@@ -45,6 +49,8 @@ async def bot_process(
         SHARD_COUNT="2",
         SHARD_IDS=str(shard),
         INDEX_WATCH_SECONDS="1",
+        COLLECTIONS_DIR=str(shared / "collections"),
+        ADMIN_USER_IDS=str(owner),  # /reindex by the owner rebuilds the defaults
     )
     with log_path.open("wb") as log_file:
         process = await start_bot_process(env, log_path.parent, log_file)
@@ -87,8 +93,8 @@ async def test_two_processes_serve_their_shards_and_share_reindex(
             emu.add_member(guild.id, admin.id, administrator=True)
             emu.add_member(guild.id, reader.id)
         async with (
-            bot_process(emu, 0, shared, logs[0]),
-            bot_process(emu, 1, shared, logs[1]),
+            bot_process(emu, 0, shared, logs[0], admin.id),
+            bot_process(emu, 1, shared, logs[1], admin.id),
         ):
             await emu.wait_until_ready(timeout=120)  # both shards
             assert sorted(s.identify["shard"] for s in emu.sessions()) == [[0, 2], [1, 2]]
@@ -108,6 +114,17 @@ async def test_two_processes_serve_their_shards_and_share_reindex(
                 await asyncio.sleep(0.1)
             quotes = await ask(emu, "When does the swing bridge reopen?", reader.id, guilds[1].id)
             assert NEW_SENTENCE in quotes
+
+            # a server's own article, added in guild 1: answered by shard 1's process, in
+            # guild 1 only (guild 0 is served by the other process, from the same disk)
+            ferry = {"filename": "ferry.txt", "data": FERRY, "content_type": "text/plain"}
+            added = await emu.invoke_slash(
+                "reindex", {"file": ferry}, user_id=admin.id, guild_id=guilds[1].id
+            )
+            assert (await added.reply(timeout=60)).content.startswith("Added 'ferry.txt'")
+            question = "When will the ferry to Orrin Island resume?"
+            assert FERRY_SENTENCE in await ask(emu, question, reader.id, guilds[1].id)
+            assert FERRY_SENTENCE not in await ask(emu, question, reader.id, guilds[0].id)
     shard_one_log = await asyncio.to_thread(read_log, logs[1])
     assert "not syncing commands: this process serves shards 1" in shard_one_log
     assert "switched to index build" in shard_one_log

@@ -91,7 +91,12 @@ async def deployment(articles_dir: Path, tmp_path: Path) -> AsyncIterator[Deploy
             emu.add_member(guild.id, reader.id)
 
         def settings(shard: int) -> Any:
-            return bot_settings(shard_count=2, shard_ids=(shard,), index_watch_seconds=0.1)
+            return bot_settings(
+                shard_count=2,
+                shard_ids=(shard,),
+                index_watch_seconds=0.1,
+                admin_user_ids=frozenset({admin.id}),  # /reindex rebuilds the defaults
+            )
 
         async with (
             running_bot(emu, engines[0], settings(0)) as first,

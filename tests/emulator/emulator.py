@@ -326,6 +326,16 @@ class DiscordEmulator:
         self.notifier.notify()
         return guild
 
+    def remove_guild(self, guild_id: int) -> None:
+        """The bot is removed from (kicked out of) a guild: it receives GUILD_DELETE with
+        no ``unavailable`` flag, and the guild is gone from the emulator."""
+        guild = self._guild(guild_id)
+        self.gateway.dispatch(
+            "GUILD_DELETE", {"id": str(guild_id)}, guild_id=guild_id, intent=Intent.GUILDS
+        )
+        del self.guilds[guild.id]
+        self.notifier.notify()
+
     def add_role(
         self, guild_id: int, name: str, *, permissions: int = 0, mentionable: bool = False
     ) -> Role:

@@ -29,6 +29,9 @@ async def admin() -> AsyncIterator[Callable[..., tuple[AdminCog, ScriptedEngine]
     made: list[BotContext] = []
 
     def make(outcome: Callable[[], ReindexReport] = lambda: REPORT, **settings: Any):
+        """The cog over a scripted default engine; user 10 is one of the bot's owners, who
+        change the default articles (from a DM: ``OWNER_DM``)."""
+        settings.setdefault("admin_user_ids", frozenset({10}))
         engine = ScriptedEngine(outcome)
         ctx = BotContext.create(engine, bot_settings(**settings), store=AnswerStore(":memory:"))
         made.append(ctx)
@@ -71,7 +74,7 @@ def test_is_admin(user_id: int, in_guild: bool, permissions, admin_ids, allowed:
 async def test_the_cog_admits_admins_and_listed_users_only(
     admin: Callable[..., tuple[AdminCog, ScriptedEngine]], caplog: pytest.LogCaptureFixture
 ) -> None:
-    cog, _ = admin(admin_user_ids=frozenset({10}))
+    cog, _ = admin()
     assert await cog.interaction_check(FakeInteraction(None, user_id=11, permissions=ADMIN))
     assert await cog.interaction_check(FakeInteraction(None, user_id=10, guild_id=None))
     with caplog.at_level(logging.INFO, logger="bot.cogs.admin"):
@@ -103,7 +106,7 @@ async def test_the_cog_admits_admins_and_listed_users_only(
 )  # fmt: skip
 async def test_reindex_replies(admin, outcome, settings: dict[str, Any], reply: str) -> None:
     cog, engine = admin(outcome, **settings)
-    interaction = FakeInteraction(None, command="reindex")
+    interaction = FakeInteraction(None, command="reindex", guild_id=None)
     await cog.reindex.callback(cog, interaction)
     assert interaction.sent[0] == ("defer", None, {"thinking": True, "ephemeral": True})
     assert interaction.replies() == [reply]
@@ -124,7 +127,7 @@ async def test_a_failed_build_replies_with_the_engines_one_line(
     failure = BuildFailed(line.replace(". The", ".\nThe"), reason="no space", kind="space",
                           serving=True)  # fmt: skip
     cog, engine = admin(failing(failure))
-    interaction = FakeInteraction(None, command="reindex")
+    interaction = FakeInteraction(None, command="reindex", guild_id=None)
     with caplog.at_level(logging.WARNING, logger="bot.cogs.admin"):
         await cog.reindex.callback(cog, interaction)
     assert interaction.replies() == [line]
@@ -150,7 +153,7 @@ async def test_a_failed_build_replies_with_the_engines_one_line(
 )  # fmt: skip
 async def test_upload_replies(admin, file: Any, reply: str, added: bool) -> None:
     cog, engine = admin()
-    interaction = FakeInteraction(None, command="reindex")
+    interaction = FakeInteraction(None, command="reindex", guild_id=None)
     await cog.reindex.callback(cog, interaction, file)
     assert interaction.replies() == [reply]
     assert bool(engine.calls) is added
@@ -158,7 +161,7 @@ async def test_upload_replies(admin, file: Any, reply: str, added: bool) -> None
 
 async def test_an_upload_the_engine_rejects_changes_nothing(admin) -> None:
     cog, engine = admin(failing(ArticleError("a.txt", "the file is binary, not text")))
-    interaction = FakeInteraction(None, command="reindex")
+    interaction = FakeInteraction(None, command="reindex", guild_id=None)
     await cog.reindex.callback(cog, interaction, attachment("a.txt", b"\x00\x01"))
     assert interaction.replies() == ["Nothing changed: a.txt: the file is binary, not text"]
     assert engine.calls == [("add", "a.txt", "\x00\x01")]
@@ -167,13 +170,13 @@ async def test_an_upload_the_engine_rejects_changes_nothing(admin) -> None:
 # ---------------------------------------------------------------- /remove, /stats
 async def test_remove_replies(admin) -> None:
     cog, engine = admin()
-    interaction = FakeInteraction(None, command="remove")
+    interaction = FakeInteraction(None, command="remove", guild_id=None)
     await cog.remove.callback(cog, interaction, "a.txt")
     assert interaction.replies() == [
         "Removed 'a.txt' and reindexed: 2 article(s) left, 40 paragraphs, 90 sentences."
     ]
     cog, engine = admin(failing(ArticleError("a.txt", "it is the last article")))
-    interaction = FakeInteraction(None, command="remove")
+    interaction = FakeInteraction(None, command="remove", guild_id=None)
     await cog.remove.callback(cog, interaction, "a.txt")
     assert interaction.replies() == ["Nothing changed: a.txt: it is the last article"]
     assert engine.calls == [("remove", "a.txt")]

@@ -13,7 +13,7 @@ from index.engine import Engine
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 COMMAND_NAMES = {
-    *("ask", "about", "help", "reindex", "speakers", "quotes", "stats", "remove"),
+    *("ask", "about", "help", "reindex", "add", "speakers", "quotes", "stats", "remove"),
     "Ask the article",
 }
 
@@ -57,6 +57,7 @@ async def test_commands_synced_with_options_and_permissions(
 
     reindex = emu.registered_command("reindex")
     assert reindex["default_member_permissions"] == "8"  # administrator
+    assert emu.registered_command("add")["default_member_permissions"] == "8"
     assert emu.registered_command("about")["default_member_permissions"] is None
     assert emu.registered_command("help")["default_member_permissions"] is None
 

@@ -1,5 +1,6 @@
-"""End to end, two articles (fake encoder): /reindex file: adds or replaces an article,
-/remove drops one; admins only; a bad file is rejected with the reason and changes nothing."""
+"""End to end, two default articles (fake encoder): a server administrator's /reindex file:
+adds or replaces an article of that server's own, /remove drops one; admins only; a bad file
+is rejected with the reason and changes nothing. Across servers: test_e2e_collections.py."""
 
 from __future__ import annotations
 
@@ -25,7 +26,19 @@ REFUSED = "Only server administrators (or users listed in ADMIN_USER_IDS) can us
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def own(bot: QuoteBot, world: World) -> Path:
+    """The folder of the test server's own articles."""
+    assert bot.ctx.library is not None
+    return bot.ctx.library.articles_dir(world.guild_id)
+
+
+def served(bot: QuoteBot, world: World) -> Any:
+    return bot.ctx.engine_for(world.guild_id)
 
 
 async def upload(
@@ -46,17 +59,21 @@ async def test_admin_adds_an_article_from_a_file(
     newsroom_engine: Any,
     newsroom_dir: Path,
 ) -> None:
-    """A .md upload is downloaded, indexed and reported; /about and /speakers show it."""
+    """A .md upload is downloaded, indexed and reported; /about and /speakers show it. It
+    is the server's own: the default articles are untouched."""
+    defaults = snapshot(newsroom_dir)
     result = await upload(emu, world, "ashby-flood.md", FLOOD)
     reply = await result.reply()
     assert result.ephemeral
     assert reply.content.startswith("Added 'ashby-flood.md' and reindexed: 3 article(s)")
     assert len(emu.cdn_downloads) == 1
-    assert any(a.id.startswith("ashby-flood") for a in newsroom_engine.articles())
-    assert any(name.startswith("ashby-flood") for name in snapshot(newsroom_dir))
-    speakers = await emu.invoke_slash("speakers", user_id=world.reader.id)
+    assert any(a.id.startswith("ashby-flood") for a in served(newsroom_bot, world).articles())
+    assert list(snapshot(own(newsroom_bot, world))) == ["ashby-flood.md"]
+    assert snapshot(newsroom_dir) == defaults
+    assert [a.id for a in newsroom_engine.articles()] == sorted(defaults)
+    speakers = await emu.invoke_slash("speakers", user_id=world.reader.id, guild_id=world.guild_id)
     assert "Priya Nandakumar" in (await speakers.reply()).embeds[0]["description"]
-    about = await emu.invoke_slash("about", user_id=world.reader.id)
+    about = await emu.invoke_slash("about", user_id=world.reader.id, guild_id=world.guild_id)
     fields = {f["name"] for f in (await about.reply()).embeds[0]["fields"]}
     assert "3 articles indexed" in fields
 
@@ -64,11 +81,21 @@ async def test_admin_adds_an_article_from_a_file(
 async def test_uploading_a_same_named_file_replaces_the_article(
     emu: DiscordEmulator, world: World, newsroom_bot: QuoteBot, newsroom_engine: Any
 ) -> None:
-    """An upload named like an indexed article replaces it (still two articles)."""
-    result = await upload(emu, world, "cedar-gap-fire.md", FLOOD)
-    assert "reindexed: 2 article(s)" in (await result.reply()).content
-    assert [q.text for q in newsroom_engine.quotes_by("Dana Okafor")] == []
-    assert newsroom_engine.quotes_by("Priya Nandakumar")
+    """An upload named like one of the server's articles replaces it (still three); one
+    named like a default article is refused (the defaults are not the server's)."""
+    await (await upload(emu, world, "ashby-flood.md", FLOOD)).reply()
+    changed = FLOOD.replace(b"Priya Nandakumar", b"Omar Haddad")
+    result = await upload(emu, world, "ashby-flood.md", changed)
+    assert "reindexed: 3 article(s)" in (await result.reply()).content
+    engine = served(newsroom_bot, world)
+    assert engine.quotes_by("Priya Nandakumar") == []
+    assert engine.quotes_by("Omar Haddad")
+    clash = await (await upload(emu, world, "cedar-gap-fire.md", FLOOD)).reply()
+    assert clash.content == (
+        "Nothing changed: cedar-gap-fire.md: a default article has that name; rename the "
+        "file and try again"
+    )
+    assert newsroom_engine.quotes_by("Dana Okafor")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +162,9 @@ async def test_admin_removes_an_article_but_not_the_last(
     newsroom_engine: Any,
     newsroom_dir: Path,
 ) -> None:
-    """/remove drops one article; unknown and last-article removals change nothing."""
+    """/remove drops one of the server's articles; an unknown or default article changes
+    nothing (the last default article is the owners' to keep: test_e2e_collections.py)."""
+    await (await upload(emu, world, "ashby-flood.md", FLOOD)).reply()
 
     async def remove(article: str) -> str:
         result = await emu.invoke_slash(
@@ -147,20 +176,19 @@ async def test_admin_removes_an_article_but_not_the_last(
 
     choices = await (
         await emu.invoke_autocomplete(
-            "remove", "article", "ced", user_id=world.admin.id, guild_id=world.guild_id
+            "remove", "article", "ash", user_id=world.admin.id, guild_id=world.guild_id
         )
     ).choices()
-    assert choices[0]["value"] == "cedar-gap-fire.md"
+    assert choices[0]["value"] == "ashby-flood.md"
 
+    defaults = snapshot(newsroom_dir)
     assert "No article called 'nope.txt'" in await remove("nope.txt")
-    assert (await remove("cedar-gap-fire.md")).startswith("Removed 'cedar-gap-fire.md'")
-    assert [a.id for a in newsroom_engine.articles()] == ["us-embassy-kyiv-closes.txt"]
-    assert list(snapshot(newsroom_dir)) == ["us-embassy-kyiv-closes.txt"]
-
-    last = await remove("us-embassy-kyiv-closes.txt")
-    assert last.startswith("Nothing changed: ")
-    assert "at least one" in last
-    assert [a.id for a in newsroom_engine.articles()] == ["us-embassy-kyiv-closes.txt"]
+    refused = await remove("cedar-gap-fire.md")
+    assert refused.startswith("Nothing changed: 'cedar-gap-fire.md' is a default article")
+    assert (await remove("ashby-flood.md")).startswith("Removed 'ashby-flood.md'")
+    assert [a.id for a in served(newsroom_bot, world).articles()] == sorted(defaults)
+    assert snapshot(own(newsroom_bot, world)) == {}
+    assert snapshot(newsroom_dir) == defaults
 
 
 async def test_an_html_upload_is_stored_as_markdown(
@@ -180,4 +208,4 @@ async def test_an_html_upload_is_stored_as_markdown(
     ).encode()
     result = await upload(emu, world, "ashby.html", html)
     assert "reindexed: 3 article(s)" in (await result.reply()).content
-    assert "ashby.md" in snapshot(newsroom_dir)
+    assert "ashby.md" in snapshot(own(newsroom_bot, world))

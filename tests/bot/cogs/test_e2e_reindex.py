@@ -45,7 +45,7 @@ async def test_non_admin_reindex_refused_both_ways(
     emu: DiscordEmulator, world: World, bot_engine: Engine
 ) -> None:
     engine = CountingEngine(bot_engine)
-    async with running_bot(emu, engine, bot_settings()):
+    async with running_bot(emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))):
         # Discord does not even deliver it: default_member_permissions is administrator
         result = await emu.invoke_slash("reindex", user_id=world.reader.id, guild_id=world.guild_id)
         assert not result.delivered
@@ -89,7 +89,7 @@ async def test_reindex_while_30_questions_are_in_flight(
     for user in users:
         emu.add_member(world.guild_id, user.id)
     before = engine.info()
-    async with running_bot(emu, engine, bot_settings()):
+    async with running_bot(emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))):
         encoder.close()  # the rebuild will wait inside the engine, holding its lock
         rebuild = await emu.invoke_slash("reindex", user_id=world.admin.id, guild_id=world.guild_id)
         assert (await rebuild.ack()).ephemeral
@@ -145,7 +145,7 @@ async def test_failed_reindex_keeps_serving_and_reports_one_line(
         make_engine, real_encoder, tmp_path / "index", articles_dir=articles_dir
     )
     before = engine.info()
-    async with running_bot(emu, engine, bot_settings()):
+    async with running_bot(emu, engine, bot_settings(admin_user_ids=frozenset({world.admin.id}))):
         (articles_dir / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 64)
         result = await emu.invoke_slash("reindex", user_id=world.admin.id, guild_id=world.guild_id)
         reply = await result.reply(timeout=30)

@@ -234,3 +234,19 @@ def test_text_quote_block_shortens_a_huge_quote() -> None:
     assert len(block) <= 2000
     assert "situation…”" in block
     assert block.endswith(f"({TITLE}, paragraph 9)")
+
+
+# ---------------------------------------------------------------- source links
+def test_an_article_added_by_link_shows_its_source_under_the_answer() -> None:
+    """/add url: keeps the link; the card and the DM text show it once per quoted article,
+    and an article without a link shows none."""
+    linked = Quote("The bridge will close in May.", KYLE, "bridge.html", "Bridge", 2, 0.9)
+    answer = Answer("When does it close?", True, (linked, quote("Unrelated."), linked))
+    links = {"bridge.html": "https://news.example.org/bridge", "other.txt": "https://x.test/"}
+    card = within_limits(answer_card(answer, links))
+    assert card.description == "Source: [news.example.org](https://news.example.org/bridge)"
+    text = "\n".join(answer_messages(answer, links=links))
+    assert text.count("Source: <https://news.example.org/bridge>") == 1
+    assert "x.test" not in text
+    assert answer_card(answer).description is None  # no links known: nothing added
+    assert "Source" not in "\n".join(answer_messages(answer))

@@ -142,3 +142,19 @@ def test_help_mentions_every_way_to_ask() -> None:
     for needle in ("/ask", "private", "direct message", "mention me", "/about", "/reindex"):
         assert needle in text
     assert "@Quote\\_Bot" in text
+
+
+def test_about_marks_the_servers_own_articles_and_their_links() -> None:
+    """An article added in this server says so, and one added by link shows the link."""
+    articles = [
+        ArticleSummary("default.txt", "Default", 10, 40),
+        ArticleSummary("bridge.html", "Bridge closes", 8, 30),
+    ]
+    links = {"bridge.html": "https://news.example.org/city/bridge-closes?id=4"}
+    card = within_limits(about_card(INFO, articles, top_k=3, links=links, own={"bridge.html"}))
+    default, own = card.fields[0].value.splitlines()
+    assert "this server's" not in default
+    assert "from" not in default
+    assert own.endswith(
+        "· this server's · from [news.example.org](https://news.example.org/city/bridge-closes?id=4)"
+    )

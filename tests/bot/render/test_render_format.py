@@ -7,6 +7,7 @@ import pytest
 from bot.render.format import (
     escape_markdown,
     fit,
+    link,
     listing,
     one_line,
     pack,
@@ -89,3 +90,21 @@ def test_split_message_respects_limit() -> None:
     assert all(len(chunk) <= 500 for chunk in chunks)
     assert " ".join(" ".join(chunks).split()) == " ".join(text.split())
     assert split_message("x" * 1200, 500) == ["x" * 500, "x" * 500, "x" * 200]
+
+
+@pytest.mark.parametrize(
+    ("url", "masked", "shown"),
+    [
+        ("https://example.org/a", True, "[example.org](https://example.org/a)"),
+        ("https://example.org/a", False, "<https://example.org/a>"),
+        # characters that would end the markup are percent-encoded
+        ("https://example.org/a (b)>", True, "[example.org](https://example.org/a%20%28b%29%3E)"),
+        ("https://example.org/a>b", False, "<https://example.org/a%3Eb>"),
+        # not a web link, or too long to show whole: the host only, as text
+        ("ftp://example.org/a", True, "example.org"),
+        ("https://example.org/" + "a" * 500, True, "example.org"),
+        ("https://my_site.example/", True, "[my\\_site.example](https://my_site.example/)"),
+    ],
+)
+def test_link_is_never_broken_or_previewed(url: str, masked: bool, shown: str) -> None:
+    assert link(url, masked=masked) == shown
