@@ -124,7 +124,7 @@ class Attributor:
             cue=found.cue,
             channel=found.channel,
             kind="direct"
-            if fraction >= 0.5 or _quote_then_cue(sentence_frame, found.cue)
+            if fraction >= 0.5 or _quote_then_cue(sentence_frame, found.cue, source)
             else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
@@ -204,16 +204,28 @@ _LABEL = re.compile(
 )
 
 
-def _quote_then_cue(sentence_frame: str, cue: str) -> bool:
+_NP_GLUE = frozenset({"the", "a", "an", "its", "their", "his", "her", "of", "for", "and"})
+
+
+def _quote_then_cue(sentence_frame: str, cue: str, source: Source | None = None) -> bool:
     """``"…," said Ana Ruiz, who runs a bakery.``: the sentence opens with the quotation and
-    the cue follows it at once, so the quotation is all that is said, however long the
-    speaker's description."""
+    the cue follows it at once (or after its source alone: ``"…," the mayor, Ana Ruiz,
+    told reporters``), so the quotation is all that is said, however long the speaker's
+    description."""
     head = sentence_frame.lstrip(" \"“”‘’'")
     if not head.startswith(PLACEHOLDER):
         return False
-    words = head[1:].replace(",", " ").split()[:4]
     first = cue.split()[0]
-    return first in words and " that " not in sentence_frame[: sentence_frame.find(first)]
+    words = head[1:].replace(",", " ").split()
+    if first not in words[:12] or " that " in sentence_frame[: sentence_frame.find(first)]:
+        return False
+    before = words[: words.index(first)]
+    if len(before) <= 3:
+        return True
+    if source is None or not source.speaker:
+        return False
+    allowed = {w.casefold() for w in f"{source.speaker} {source.role or ''}".split()}
+    return all(w.strip("\"“”‘’'.").casefold() in allowed | _NP_GLUE for w in before)
 
 
 #: An appositive or relative clause between a subject and its verb: "Ruiz, a nurse, said".

@@ -555,6 +555,73 @@ ROWS: list[dict] = [
         ),
         "want": {"speaker": "Orla Finch", "cue": "saying"},
     },
+    # ---- issue 17: house styles (local news, AP, BBC)
+    {
+        "id": "quote-then-role-appositive-name-then-cue-is-direct",
+        "paragraph": (
+            '"We will keep the ferries running," the harbour master, Ilka Brun, told '
+            'reporters on Tuesday. "Nobody will be stranded."'
+        ),
+        "want": {"speaker": "Ilka Brun", "cue": "told", "kind": "direct"},
+    },
+    {
+        "id": "second-quote-after-role-appositive-cue-keeps-the-speaker",
+        "paragraph": (
+            '"We will keep the ferries running," the harbour master, Ilka Brun, told '
+            'reporters on Tuesday. "Nobody will be stranded."'
+        ),
+        "sentence": '"Nobody will be stranded."',
+        "want": {"speaker": "Ilka Brun", "kind": "direct"},
+    },
+    {
+        "id": "quote-then-narration-then-cue-stays-reported",
+        "paragraph": (
+            '"Full steam ahead," and then the board voted to sell the depot, '
+            "two members said."
+        ),
+        "want": {"kind": "reported"},
+    },
+    {
+        "id": "trailing-cue-with-a-department-subject",
+        "paragraph": (
+            "Pedestrians will still be able to cross on a temporary footbridge, the "
+            "county's highways department confirmed."
+        ),
+        "want": {"cue": "confirmed", "kind": "reported"},
+    },
+    {
+        "id": "organisation-name-with-of-inside",
+        "paragraph": (
+            "The Dunmore Chamber of Commerce estimated that shops near the square could "
+            "lose a third of their trade."
+        ),
+        "want": {"speaker": "Dunmore Chamber of Commerce", "cue": "estimated"},
+    },
+    {
+        "id": "inverted-cue-with-a-relative-clause-is-direct",
+        "paragraph": (
+            "“Half of my customers walk over the bridge,” said Oskar Lind, who runs a "
+            "bakery on Mill Lane."
+        ),
+        "want": {"speaker": "Oskar Lind", "kind": "direct"},
+    },
+    {
+        "id": "group-including-a-named-member",
+        "paragraph": (
+            "Critics, including opposition councillor Hana Vey, accused the council of "
+            "rushing the vote."
+        ),
+        "want": {"speaker": "Hana Vey", "cue": "accused"},
+    },
+    {
+        "id": "a-document-back-reference-is-its-author",
+        "context": [
+            "According to a report by the Coastal Rail Authority, the line carries 9,000 "
+            "passengers a day."
+        ],
+        "paragraph": "The report also warned that delays could double in winter.",
+        "want": {"speaker": "Coastal Rail Authority", "cue": "warned"},
+    },
     {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
