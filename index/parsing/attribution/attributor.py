@@ -147,7 +147,12 @@ class Attributor:
                 return Attribution(restore(resolved.speaker), restore(resolved.role), ":", None)
         rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
         words = rest.split()
-        if not words or len(words) > 7 or not sentence_frame.lstrip().startswith(PLACEHOLDER):
+        if not words or not sentence_frame.lstrip().startswith(PLACEHOLDER):
+            return None
+        inverted = self._inverted_any_verb(sentence_frame)
+        if inverted is not None:
+            return inverted
+        if len(words) > 7:
             return None
         subject = leading_subject(rest)
         source = parse_np(subject) if subject else None
@@ -162,6 +167,23 @@ class Attributor:
         self._ctx.remember(resolved)
         return Attribution(restore(resolved.speaker), restore(resolved.role), verb, None)
 
+    def _inverted_any_verb(self, sentence_frame: str) -> Attribution | None:
+        """``"This is wonderful!" beamed Tomas Grell of Tulsa, who ...``: a quotation, then
+        any past-tense verb, then a person's full name (the verb is the cue)."""
+        if not sentence_frame.lstrip().startswith(PLACEHOLDER):
+            return None
+        rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
+        inverted = _INVERTED_ANY_VERB.match(rest)
+        if not inverted:
+            return None
+        source = parse_np(inverted.group(2))
+        if source is None or not source.is_person or " " not in source.speaker:
+            return None
+        resolved = self._ctx.resolve(source) or source
+        self._ctx.remember(resolved)
+        speaker, role = restore(resolved.speaker), restore(resolved.role)
+        return Attribution(speaker, role, inverted.group(1), None, "direct")
+
     def _partial_quote(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
     ) -> Attribution | None:
@@ -171,6 +193,9 @@ class Attributor:
         a "so-called" label: scare quotes and titles stay narration.
         """
         sentence_frame = protect(frame(paragraph, quotes, start, end))
+        inverted = self._inverted_any_verb(sentence_frame)
+        if inverted is not None:
+            return inverted
         if "so-called" in sentence_frame.lower() or "so called" in sentence_frame.lower():
             return None
         subject = leading_subject(sentence_frame)
@@ -198,6 +223,10 @@ class Attributor:
 
 
 # -------------------------------------------------------------------- helpers
+#: After a quotation, any past-tense verb then a full name: '"…!" beamed Tomas Grell'.
+_INVERTED_ANY_VERB = re.compile(
+    r"([a-z]{3,}ed)\s+((?:[A-Z][\w'’.\u2024-]*\s+){1,3}[A-Z][\w'’\u2024-]*[a-z])(?=$|[\s,.;:])"
+)
 #: A speaker label opening a sentence: "Ana Ruiz: ...", "ANA RUIZ: ...", "Sen. Ruiz: ...".
 _LABEL = re.compile(
     r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])\s*:\s*\S"
@@ -224,8 +253,18 @@ def _quote_then_cue(sentence_frame: str, cue: str, source: Source | None = None)
         return True
     if source is None or not source.speaker:
         return False
-    allowed = {w.casefold() for w in f"{source.speaker} {source.role or ''}".split()}
-    return all(w.strip("\"“”‘’'.").casefold() in allowed | _NP_GLUE for w in before)
+    between = head[1 : head.find(f" {first}") + 1]
+    between = _RELATIVE_ASIDE.sub(",", between)  # ", who was among those polled,"
+    said_by = f"{source.speaker} {source.role or ''}".replace(",", " ")
+    allowed = {w.strip("\"“”‘’'.").casefold() for w in said_by.split()}
+    return all(
+        w.casefold() in allowed | _NP_GLUE or w.isdigit()
+        for w in (w.strip("\"“”‘’'.") for w in between.replace(",", " ").split())
+        if w
+    )
+
+
+_RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,\x00]*,")
 
 
 #: An appositive or relative clause between a subject and its verb: "Ruiz, a nurse, said".

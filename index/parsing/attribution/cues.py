@@ -93,7 +93,7 @@ _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
 _ACCORDING_END = re.compile(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s")
 _PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\x00]*$")
-_AND_END = re.compile(r"(?:^|\s)and\s*$", re.IGNORECASE)
+_AND_END = re.compile(r"(?:^|\s)(?:and|but|yet)\s*$", re.IGNORECASE)
 _RELATIVE_OPEN = re.compile(r",\s*(?:who|which)\b")
 _NEXT_WORD = re.compile(r"\s+([\w'’.\u2024-]+)")
 _AFTER_SUBJECT = re.compile(r"\s*([^,;:.!?\x00]+)(?:,\s*([^,;:!?\x00]+?)\s*(?:[,;.!?]|$))?")
@@ -566,7 +566,7 @@ def _subject_from_start(frame: str) -> Source | None:
 
 def _subject_before(before: str) -> Source | None:
     """The subject phrase that ends right before a cue, appositives skipped."""
-    text = before.rstrip()
+    text = _DASH_ASIDE.sub("", before.rstrip())  # "Murphy — after a pause — told me"
     appositive = text.endswith(",")
     text = text.rstrip(",").rstrip()
     if not text or text.endswith(_Q):
@@ -604,6 +604,8 @@ def _subject_before(before: str) -> Source | None:
 
 
 _INFINITIVE = re.compile(r"to\s+[a-z]")
+#: An aside between dashes right before the verb: "Byrne — who was posted there — states".
+_DASH_ASIDE = re.compile(r"(?<=\w)\s*(?:[—–]|--)\s*[^—–\x00]{1,120}?\s*(?:[—–]|--)\s*$")
 #: A quotation inside a phrase, words on both sides: 'wearing "Vote Lund" pins'.
 _QUOTE_INSIDE = re.compile(r"(?<=[\w'’])\s*\x00\s*(?=[\w'’])")
 _UNCLOSED_ROLE = re.compile(
@@ -668,6 +670,8 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
             break
         if _PARTY_STATE.fullmatch(segments[j].strip()):
             continue  # "R-Ohio"
+        if segments[j].startswith("of ") and _OF_PLACE.fullmatch(segments[j].split(",")[0]):
+            continue  # "of Dayton, Ohio": the speaker's hometown
         if _in_relative(segments, j):
             continue  # "Ruiz, whose company, Paradata, makes ..., said": inside the clause
         name = parse_np(trim_np(segments[j]))
@@ -698,14 +702,19 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|outside)\s+[A-Z][\w.'’\u2024-]*$")
 _PLACE = re.compile(r"[A-Z][\w.'’\u2024-]*(?:\s+[A-Z][\w.'’\u2024-]*)?")
+#: "Oren Blum, 41, of Dayton, Ohio, said": a hometown appositive ("of Town", then its state).
+_OF_PLACE = re.compile(r"of\s+[A-Z][\w.'’\u2024-]*(?:\s+[A-Z][\w.'’\u2024-]*){0,2}")
 
 
 def _join_places(segments: list[str]) -> list[str]:
-    """``during a visit to Columbus, Ohio,``: a place after "in Town" is one segment with it."""
+    """``during a visit to Columbus, Ohio,``: a place after "in Town" (or a hometown, "of
+    Town") is one segment with it."""
     joined = list(segments)
     k = 0
     while k + 1 < len(joined):
-        if _PLACE.fullmatch(joined[k]) and _PLACE_BEFORE.search(joined[k + 1]):
+        if _PLACE.fullmatch(joined[k]) and (
+            _PLACE_BEFORE.search(joined[k + 1]) or _OF_PLACE.fullmatch(joined[k + 1])
+        ):
             joined[k : k + 2] = [f"{joined[k + 1]}, {joined[k]}"]
         k += 1
     return joined

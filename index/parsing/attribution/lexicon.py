@@ -65,6 +65,7 @@ STANCE_VERBS = _words(
     characterise portray liken compare belittle disparage insult lambaste lambast chide
     rebuke fault assail excoriate berate castigate deride taunt vouch highlight tease
     bemoan dispute contest refute rebut debunk question invoke echo refer reference rescind
+    express articulate voice
     """
 )
 #: Verbs that report only with a document as subject ("the survey found that", "polls

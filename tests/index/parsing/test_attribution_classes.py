@@ -576,8 +576,7 @@ ROWS: list[dict] = [
     {
         "id": "quote-then-narration-then-cue-stays-reported",
         "paragraph": (
-            '"Full steam ahead," and then the board voted to sell the depot, '
-            "two members said."
+            '"Full steam ahead," and then the board voted to sell the depot, two members said.'
         ),
         "want": {"kind": "reported"},
     },
@@ -621,6 +620,53 @@ ROWS: list[dict] = [
         ],
         "paragraph": "The report also warned that delays could double in winter.",
         "want": {"speaker": "Coastal Rail Authority", "cue": "warned"},
+    },
+    {
+        "id": "hometown-appositive-is-not-the-speaker",
+        "paragraph": (
+            '"Both parties worry me," Oren Blum, 41, of Dayton, Ohio, who was among those '
+            "surveyed, said in a later interview."
+        ),
+        "want": {"speaker": "Oren Blum", "cue": "said", "kind": "direct"},
+    },
+    {
+        "id": "quotation-then-any-past-verb-then-a-full-name",
+        "paragraph": (
+            "“This is wonderful!” beamed Tomas Grell of Tulsa, Oklahoma, who had waited "
+            "at the gate since dawn."
+        ),
+        "want": {"speaker": "Tomas Grell", "cue": "beamed", "kind": "direct"},
+    },
+    {
+        "id": "a-verb-after-but-keeps-the-sentence-subject",
+        "paragraph": (
+            "Mayor Jo Park, who was speaking to shop owners, did not name the developer, but "
+            "told the crowd that the city would not be bullied."
+        ),
+        "want": {"speaker": "Jo Park", "cue": "told"},
+    },
+    {
+        "id": "another-subject-after-but-is-its-own-source",
+        "paragraph": "Jo Park declined to comment, but her deputy said the plan was dead.",
+        "want": {"cue": "said", "speaker": "her deputy"},
+    },
+    {
+        "id": "an-aside-between-dashes-before-the-verb",
+        "paragraph": (
+            "In her memoir, Byrne — who guarded the east door for three years — writes that "
+            "the posting was a punishment."
+        ),
+        "want": {"speaker": "Byrne", "cue": "writes"},
+    },
+    {
+        "id": "verbs-of-expression-with-a-person-subject",
+        "paragraph": "Award-winning writer Jo Park voiced concern about the museum's budget.",
+        "want": {"speaker": "Jo Park", "cue": "voiced"},
+    },
+    {
+        "id": "verbs-of-expression-with-a-thing-subject-are-narration",
+        "paragraph": "Her face expressed nothing as the verdict was read.",
+        "want": {"kind": "narration"},
     },
     {
         "id": "names-inside-quotes-are-not-antecedents",
