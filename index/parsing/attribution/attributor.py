@@ -245,7 +245,7 @@ def _quote_then_cue(sentence_frame: str, cue: str, source: Source | None = None)
     if not head.startswith(PLACEHOLDER):
         return False
     first = cue.split()[0]
-    words = head[1:].replace(",", " ").split()
+    words = [w.strip(".;:!?") for w in head[1:].replace(",", " ").split()]
     if first not in words[:12] or " that " in sentence_frame[: sentence_frame.find(first)]:
         return False
     before = words[: words.index(first)]

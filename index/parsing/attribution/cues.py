@@ -93,6 +93,7 @@ _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
 _ACCORDING_END = re.compile(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s")
 _PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\x00]*$")
+_QUOTED_MODIFIER = re.compile(r"([\w'’]+)\s*\x00\s*$")
 _AND_END = re.compile(r"(?:^|\s)(?:and|but|yet)\s*$", re.IGNORECASE)
 _RELATIVE_OPEN = re.compile(r",\s*(?:who|which)\b")
 _NEXT_WORD = re.compile(r"\s+([\w'’.\u2024-]+)")
@@ -300,6 +301,9 @@ def _try_cue(
     previous_word = previous.group(1) if previous else ""
     if _not_a_verb_here(previous_word, tag, lemma, after):
         return None
+    modifier = _QUOTED_MODIFIER.search(before) if tag in {"VBZ", "VB"} else None
+    if modifier and modifier.group(1).lower() in lx.NOUN_MARKERS | lx.FUNCTION_WORDS:
+        return None  # 'thousands of "missing" emails': a noun after a quoted modifier
     helper = _HELPER_TO.search(before)
     if helper and tag in {"VB", "VBN", "VBD"}:
         before = before[: helper.start()]  # "Ruiz went on to explain": Ruiz explained
@@ -566,7 +570,12 @@ def _subject_from_start(frame: str) -> Source | None:
 
 def _subject_before(before: str) -> Source | None:
     """The subject phrase that ends right before a cue, appositives skipped."""
-    text = _DASH_ASIDE.sub("", before.rstrip())  # "Murphy — after a pause — told me"
+    aside = _DASH_ASIDE.search(before.rstrip())
+    if aside is not None:  # "Murphy — after a pause — told me"
+        named = _named_aside(before[: aside.start()], aside.group(0))
+        if named is not None:
+            return named
+    text = before.rstrip()[: aside.start()] if aside is not None else before.rstrip()
     appositive = text.endswith(",")
     text = text.rstrip(",").rstrip()
     if not text or text.endswith(_Q):
@@ -604,6 +613,30 @@ def _subject_before(before: str) -> Source | None:
 
 
 _INFINITIVE = re.compile(r"to\s+[a-z]")
+
+
+def _named_aside(subject: str, aside: str) -> Source | None:
+    """``A former candidate — Jon Hale, who lost in 2008 — said``: the aside names the
+    described subject, so the name speaks, with the description as its role."""
+    inner = aside.strip(" —–-")
+    name = parse_np(trim_np(inner.split(",")[0]))
+    if name is None or not name.is_person or not name.speaker[:1].isupper() or name.role:
+        return None
+    if " " not in name.speaker:
+        return None
+    words = subject.split()
+    if not words or _last_cut(subject) >= 0:
+        return None
+    opener = words[0].lower()
+    if not (opener in lx.DETERMINERS or opener in _POSSESSIVES or words[0][:1].islower()):
+        return None  # the subject is itself a name ("Jo Lund — who ... — said")
+    role = " ".join(words[1:]) if opener in lx.DETERMINERS else lower_first(subject.strip())
+    return Source(name.speaker, clean(role), True, name.head)
+
+
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my", "your"})
+
+
 #: An aside between dashes right before the verb: "Byrne — who was posted there — states".
 _DASH_ASIDE = re.compile(r"(?<=\w)\s*(?:[—–]|--)\s*[^—–\x00]{1,120}?\s*(?:[—–]|--)\s*$")
 #: A quotation inside a phrase, words on both sides: 'wearing "Vote Lund" pins'.
@@ -712,8 +745,10 @@ def _join_places(segments: list[str]) -> list[str]:
     joined = list(segments)
     k = 0
     while k + 1 < len(joined):
-        if _PLACE.fullmatch(joined[k]) and (
-            _PLACE_BEFORE.search(joined[k + 1]) or _OF_PLACE.fullmatch(joined[k + 1])
+        if (
+            _PLACE.fullmatch(joined[k])
+            and (_PLACE_BEFORE.search(joined[k + 1]) or _OF_PLACE.fullmatch(joined[k + 1]))
+            and lx.is_region(joined[k])
         ):
             joined[k : k + 2] = [f"{joined[k + 1]}, {joined[k]}"]
         k += 1

@@ -59,7 +59,8 @@ AFTER_PREPOSITION = re.compile(
 ADVERB = re.compile(r"[a-z]{2,}(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly)")
 _LEADING_ADVERBIAL = re.compile(
     r"^\s*(?:[A-Z][a-z]+(?:ally|ately|ously|edly|ingly|fully|ively|ently|antly|ily)"
-    r"|(?:On|In|At|After|Before|During|Since|When|While|As|Asked|Speaking|Writing|"
+    r"|(?:On|In|At|After|Before|During|Since|Ever\s+since|When|While|As|Asked|Speaking|Writing|"
+    r"Although|Though|Even\s+though|Because|Once|Until|"
     r"Appearing|Responding|Like|Unlike|Despite|For|By|With|Through|Under|Over|From|Without)"
     r"\b[^,\x00]{0,90}"
     # a connective opens an adverbial only when its comma follows soon ("But on Friday,"):
@@ -83,6 +84,10 @@ _DATELINE = re.compile(
 )
 
 
+#: The state or country after a town that ends an adverbial: "In Dover, New Jersey, Lund
+#: said" (the next word opens the subject, so it is capitalised).
+_PLACE_TAIL = re.compile(r"^\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*,\s+(?=[A-Z])")
+_ENDS_IN_PLACE = re.compile(r"\b(?:in|at|near|from|outside|of)\s+[A-Z][\w.'’-]*,\s+$")
 _ADVERBIAL_TAIL = re.compile(
     r"^\s*(?:[A-Z][a-z]*[.\u2024]|[A-Z]\w*(?=\s*,\s+(?:on|last|this|early|late)\b)"
     r"|(?:on|last|this|early|late)\s+[A-Z]?\w+(?:\s+\w+)?)\s*,\s+(?=\S)"
@@ -438,8 +443,15 @@ def leading_subject(text: str) -> str | None:
         match = _LEADING_ADVERBIAL.match(text) or (turn and _NEXT_ADVERBIAL.match(text))
         if not match:
             break
-        text = text[match.end() :]
+        adverbial, text = match.group(0), text[match.end() :]
         # "At an event in Ames, Iowa, on Sunday, ...": the place and time go with it
+        place = _PLACE_TAIL.match(text) if _ENDS_IN_PLACE.search(adverbial) else None
+        if (
+            place is not None
+            and len(text[place.end() :].split()) > 1
+            and lx.is_region(place.group(0).strip(" ,"))
+        ):
+            text = text[place.end() :]
         while (more := _ADVERBIAL_TAIL.match(text)) is not None:
             text = text[more.end() :]
     match = _PRONOUN_START.match(text)
@@ -457,8 +469,9 @@ def leading_subject(text: str) -> str | None:
             break
         if taken and (b in lx.VERB_NOISE or b in lx.NEGATIONS or b in lx.CLAUSE_WORDS):
             break
-        if taken and b in lx.cue_forms() and not word[:1].isupper():
-            break
+        verb = taken and b in lx.cue_forms() and not word[:1].isupper()
+        if verb and not _role_ahead(tokens[at : at + 4]):
+            break  # the verb ("Ruiz said"), not a modifier ("Radio talk host Jo Lee")
         capital = word[:1].isupper()
         if not taken and not capital:
             return None

@@ -669,6 +669,51 @@ ROWS: list[dict] = [
         "want": {"kind": "narration"},
     },
     {
+        "id": "a-name-between-dashes-names-the-described-subject",
+        "paragraph": (
+            "A former county executive — Jon Hale, who lost the 2018 race — said the plan "
+            '"changes nothing."'
+        ),
+        "want": {"speaker": "Jon Hale", "role": "former county executive", "cue": "said"},
+    },
+    {
+        "id": "state-after-a-town-in-a-leading-adverbial",
+        "paragraph": (
+            "Speaking at a town hall in Dover, New Jersey, Lund went after his rival, "
+            "calling him “a total stiff.”"
+        ),
+        "want": {"speaker": "Lund", "cue": "calling"},
+    },
+    {
+        "id": "a-name-after-a-town-in-a-leading-adverbial-is-the-subject",
+        "paragraph": "Speaking in Dover, Jo Lund, the mayor, said the plan was dead.",
+        "want": {"speaker": "Jo Lund", "role": "mayor"},
+    },
+    {
+        "id": "ever-since-clause-opens-the-sentence",
+        "paragraph": (
+            "Ever since she backed Ms. Park this month, Ms. Warren has been a tireless "
+            "surrogate, attacking the incumbent with a simple message: “Keep going!”"
+        ),
+        "want": {"speaker": "Warren", "cue": "attacking"},
+    },
+    {
+        "id": "a-cue-word-inside-a-description-is-a-modifier",
+        "paragraph": (
+            "Radio talk host Tim Brenner used his show on Friday to praise what he described "
+            "as the “brilliant” decision."
+        ),
+        "want": {"speaker": "Tim Brenner", "role": "Radio talk host"},
+    },
+    {
+        "id": "a-cue-word-after-a-quoted-modifier-is-a-noun",
+        "paragraph": (
+            "Lund invited hackers to dig up thousands of “missing” emails from his rival’s "
+            "time at the ministry."
+        ),
+        "want": {"speaker": "Lund", "cue": "invited"},  # not "emails" from "his rival's time"
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
