@@ -20,6 +20,7 @@ from index.parsing.attribution.context import Context
 from index.parsing.attribution.cues import find_cue
 from index.parsing.attribution.phrases import (
     AFTER_PREPOSITION,
+    TIME_HEAD,
     Source,
     described_role,
     is_title_only,
@@ -115,6 +116,10 @@ class Attributor:
     ) -> tuple[Attribution | None, bool]:
         sentence_frame = frame(paragraph, quotes, start, end)
         found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
+        if found is None and _title_case(sentence_frame):
+            # a headline in Title Case: "Gina Lopez Questioned What It Means To Be ..."
+            lowered = _sentence_case(sentence_frame)
+            found = find_cue(lowered, self._ctx, quoted=PLACEHOLDER in lowered)
         if found is None:
             return None, False
         source = found.source
@@ -223,6 +228,29 @@ class Attributor:
 
 
 # -------------------------------------------------------------------- helpers
+def _title_case(sentence_frame: str) -> bool:
+    """Four or more words outside quotations, nearly all capitalised (a headline)."""
+    words = [w for w in sentence_frame.replace(PLACEHOLDER, " ").split() if w[:1].isalpha()]
+    if len(words) < 4:
+        return False
+    capitalised = sum(w[:1].isupper() for w in words)
+    return capitalised >= 0.8 * len(words) and not sentence_frame.isupper()
+
+
+def _sentence_case(sentence_frame: str) -> str:
+    """The headline with every word after its opening name lowered, so its verb reads as
+    one: "Gina Lopez Questioned What It Means" -> "Gina Lopez questioned what it means"."""
+    tokens = sentence_frame.split(" ")
+    out: list[str] = []
+    in_name = True
+    for token in tokens:
+        word = token.strip(',.;:!?"“”‘’')
+        if in_name and word and (word.lower() in lx.cue_forms() or not word[:1].isupper()):
+            in_name = False
+        out.append(token if in_name or PLACEHOLDER in token else token.lower())
+    return " ".join(out)
+
+
 #: After a quotation, any past-tense verb then a full name: '"…!" beamed Tomas Grell'.
 _INVERTED_ANY_VERB = re.compile(
     r"([a-z]{3,}ed)\s+((?:[A-Z][\w'’.\u2024-]*\s+){1,3}[A-Z][\w'’\u2024-]*[a-z])(?=$|[\s,.;:])"
@@ -277,6 +305,11 @@ def _verb_after(sentence_frame: str, subject: str) -> str | None:
     if at < 0:
         return None
     tail = _APPOSITIVE_AFTER.sub("", sentence_frame[at + len(subject) :], count=1)
+    for _ in range(3):  # "Lund during a rally on Sunday thanked ...": the time is skipped
+        time = TIME_HEAD.match(tail)
+        if time is None:
+            break
+        tail = tail[time.end() :]
     rest = tail.split()
     for word in rest[:4]:
         word = word.strip(",;:")

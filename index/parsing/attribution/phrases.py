@@ -40,6 +40,16 @@ _TIME_TAIL = re.compile(
     rf"afternoon|evening))?)$",
     re.IGNORECASE,
 )
+#: A time right after a subject, before its verb: "Lund on Monday ripped into ...", "Lund
+#: during a rally on Sunday thanked ...".
+TIME_HEAD = re.compile(
+    rf"^\s*(?:(?:on|last|this|early|late|earlier|later|on\s+the)\s+(?:{_WEEKDAYS}|week|"
+    rf"month|year|night|morning|afternoon|evening|weekend|day)(?:\s+(?:night|morning|"
+    rf"afternoon|evening))?|yesterday|today|tonight|overnight|on\s+\d{{1,2}}\s+\w+|"
+    rf"in\s+\d{{4}}|on\s+(?:{_MONTHS})\.?\s+\d{{1,2}}|during\s+(?:a|an|the|his|her|their)"
+    rf"\s+[\w-]+(?:\s+(?!on\b)[\w-]+)?)(?=[\s,])",
+    re.IGNORECASE,
+)
 LEADING_TIME = re.compile(
     rf"^(?:(?:on|last|this|early|late|earlier|later)\s+(?:{_WEEKDAYS}|week|month|year|"
     rf"night|morning|afternoon|evening|weekend)|yesterday|today|tonight|overnight)\s+",

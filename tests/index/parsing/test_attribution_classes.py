@@ -714,6 +714,28 @@ ROWS: list[dict] = [
         "want": {"speaker": "Lund", "cue": "invited"},  # not "emails" from "his rival's time"
     },
     {
+        "id": "a-time-between-the-subject-and-its-verb",
+        "paragraph": "Lund on Monday ripped into his rival for “reckless” spending.",
+        "want": {"speaker": "Lund", "cue": "ripped"},
+    },
+    {
+        "id": "an-event-and-a-time-between-the-subject-and-its-verb",
+        "paragraph": (
+            "Lund during a rally on Sunday thanked the nurses “for their support in my campaign.”"
+        ),
+        "want": {"speaker": "Lund", "cue": "thanked"},
+    },
+    {
+        "id": "title-case-headline-with-a-speaker-and-a-cue",
+        "paragraph": "Gina Lopez Explained Why She Felt “Invisible” As A Child.",
+        "want": {"speaker": "Gina Lopez", "cue": "explained"},
+    },
+    {
+        "id": "title-case-headline-without-speech-is-narration",
+        "paragraph": "Local Bakery Wins Best Bread Award In The County",
+        "want": {"kind": "narration"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
