@@ -51,6 +51,7 @@ class Attributor:
     # ---------------------------------------------------------------- public
     def observe_names(self, text: str) -> None:
         """Learn named people (with titles or appositive roles) from any text."""
+        self._ctx.learn_genders(text)
         for match in name_runs(text):
             before = text[: match.start()]
             if AFTER_PREPOSITION.search(before):
@@ -143,7 +144,11 @@ class Attributor:
         transcript form ``ANA RUIZ: ...`` / ``Ana Ruiz: ...``.
         """
         sentence_frame = protect(frame(paragraph, quotes, start, end))
-        label = _LABEL.match(sentence_frame) or _LABEL.match(protect(paragraph[start:end]))
+        label = (
+            _HERE_IS.match(sentence_frame)
+            or _LABEL.match(sentence_frame)
+            or _LABEL.match(protect(paragraph[start:end]))
+        )
         if label:
             source = parse_np(label.group(1))
             if source is not None and source.is_person and source.speaker[:1].isupper():
@@ -201,6 +206,13 @@ class Attributor:
         inverted = self._inverted_any_verb(sentence_frame)
         if inverted is not None:
             return inverted
+        presented = _HERE_IS.match(sentence_frame)
+        source = parse_np(presented.group(1)) if presented else None
+        if source is not None and source.is_person and source.speaker[:1].isupper():
+            resolved = self._ctx.resolve(source) or source  # "Here's Mayor Ana Ruiz: “…”"
+            self._ctx.remember(resolved)
+            speaker, role = restore(resolved.speaker), restore(resolved.role)
+            return Attribution(speaker, role, ":", None, "direct")
         if "so-called" in sentence_frame.lower() or "so called" in sentence_frame.lower():
             return None
         subject = leading_subject(sentence_frame)
@@ -254,6 +266,11 @@ def _sentence_case(sentence_frame: str) -> str:
 #: After a quotation, any past-tense verb then a full name: '"…!" beamed Tomas Grell'.
 _INVERTED_ANY_VERB = re.compile(
     r"([a-z]{3,}ed)\s+((?:[A-Z][\w'’.\u2024-]*\s+){1,3}[A-Z][\w'’\u2024-]*[a-z])(?=$|[\s,.;:])"
+)
+#: "Here's Lund in December 1992: “…”": a name presented, then the quotation.
+_HERE_IS = re.compile(
+    r"^\s*Here(?:'s|’s|\s+is)\s+((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])"
+    r"(?:\s*,?\s+(?:in|on|at|last|this|speaking|writing)\b[^:\x00]{0,50})?\s*:\s*\x00"
 )
 #: A speaker label opening a sentence: "Ana Ruiz: ...", "ANA RUIZ: ...", "Sen. Ruiz: ...".
 _LABEL = re.compile(

@@ -501,13 +501,17 @@ def _resolve_here(source: Source, core: str, ctx: Context) -> Source | None:
         subject = leading_subject(core[leading.end() :] if leading else core)
         named = parse_np(subject) if subject and subject.lower() not in {"he", "she"} else None
         if named is not None and named.is_person and named.speaker[:1].isupper():
-            return ctx.resolve(named)
+            resolved = ctx.resolve(named)
+            if resolved is None or ctx.fits(resolved, source.speaker):
+                return resolved
         for run in reversed(name_runs(core)):
             if AFTER_PREPOSITION.search(core[: run.start()]):
                 continue
             named = parse_np(role_prefix(core[: run.start()]) + " " + run.group(0))
             if named is not None and named.is_person and named.speaker[:1].isupper():
-                return ctx.resolve(named)
+                resolved = ctx.resolve(named)
+                if resolved is None or ctx.fits(resolved, source.speaker):
+                    return resolved
     return ctx.resolve(source)
 
 

@@ -736,6 +736,20 @@ ROWS: list[dict] = [
         "want": {"kind": "narration"},
     },
     {
+        "id": "she-never-resolves-to-a-man-named-mr",
+        "context": [
+            "Ms Okafor, the council's finance chief, proposed the rise on Monday.",
+            "Mr. Brandt said the council had wasted money on consultants.",
+        ],
+        "paragraph": 'Asked whether libraries would close, she said: "We will keep them open."',
+        "want": {"speaker": "Okafor"},
+    },
+    {
+        "id": "here-is-a-name-then-a-colon-and-a-quotation",
+        "paragraph": "Here’s Lund in December 1992: “Our new direction must rest on new facts.”",
+        "want": {"speaker": "Lund", "kind": "direct"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
