@@ -409,10 +409,15 @@ def build_world(emu: DiscordEmulator) -> World:
     return World(emu, guild, emu.default_channel(guild.id).id, admin, reader, stranger)
 
 
+#: Server collections of test bots that were given none: one folder per bot, all removed
+#: when the test process ends (TemporaryDirectory's finaliser).
+_COLLECTIONS = tempfile.TemporaryDirectory(prefix="test-collections-")
+
+
 def bot_settings(**changes: Any) -> Settings:
     """Settings for a test bot (no token: the emulator's is passed to start()); answers and
     feedback in memory unless ``feedback_db`` is given."""
-    changes.setdefault("collections_dir", Path(tempfile.mkdtemp(prefix="collections-")))
+    changes.setdefault("collections_dir", Path(tempfile.mkdtemp(dir=_COLLECTIONS.name)))
     return replace(Settings(discord_token=None, feedback_db=Path(":memory:")), **changes)
 
 
