@@ -274,7 +274,8 @@ _HERE_IS = re.compile(
 )
 #: A speaker label opening a sentence: "Ana Ruiz: ...", "ANA RUIZ: ...", "Sen. Ruiz: ...".
 _LABEL = re.compile(
-    r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z])\s*:\s*\S"
+    r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z]"
+    r"(?:\s+and\s+(?:[A-Z][\w'’.\u2024-]*\s+){0,2}[A-Z][\w'’\u2024-]*[A-Za-z])?)\s*:\s*\S"
 )
 
 

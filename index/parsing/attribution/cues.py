@@ -602,7 +602,7 @@ def _subject_before(before: str) -> Source | None:
     if np.lower() in {"who", "which"} and cut >= 0 and text[cut] == ",":
         # "Ruiz, who has called the plan ...": the relative clause speaks for its antecedent
         rest = text[:cut].rstrip()
-        segment = rest[_last_cut(rest) + 1 :]
+        segment = _after_adverbial_preposition(rest[_last_cut(rest) + 1 :])
         antecedent = parse_np(trim_np(segment))
         if antecedent is None:  # "... was echoed by Gov. Ana Ruiz, who noted"
             runs = name_runs(segment)
@@ -649,6 +649,17 @@ _UNCLOSED_ROLE = re.compile(
     r"^(?:" + "|".join(sorted(lx.ROLE_WORDS)) + r")\b(?:\s+(?:and|of|for|at)\s+[\w'’.\u2024-]+)"
     r"[^,\x00]*$"
 )
+
+
+def _after_adverbial_preposition(segment: str) -> str:
+    """``treated as credibly by his show's listeners, who``: the relative clause's
+    antecedent is the phrase after a preposition that follows an adverb or a participle."""
+    words = segment.split()
+    for i in range(len(words) - 2, 0, -1):
+        before = words[i - 1].lower()
+        if words[i].lower() in lx.PREPOSITIONS and before.endswith(("ly", "ed")):
+            return " ".join(words[i + 1 :])
+    return segment
 
 
 def _listed(rest: str, last: Source) -> Source:

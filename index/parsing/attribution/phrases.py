@@ -191,7 +191,7 @@ def _drop_parentheticals(np: str) -> str:
 
 def parse_np(np: str) -> Source | None:
     """Split a subject noun phrase into speaker and role, or None if it is not one."""
-    np = _drop_parentheticals(np)
+    np = _drop_parentheticals(np).lstrip(" -•*~")  # "-Craig Fehr explains": a list item
     words = _WORD.findall(np)
     if not words or len(words) > 12:
         return None

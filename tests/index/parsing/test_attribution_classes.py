@@ -750,6 +750,24 @@ ROWS: list[dict] = [
         "want": {"speaker": "Lund", "kind": "direct"},
     },
     {
+        "id": "a-relative-clause-after-an-adverb-and-by-names-its-antecedent",
+        "paragraph": (
+            "Jo Madden, a talk radio host, recalled that the mayor was not treated as "
+            "seriously by her show’s listeners, who wondered if “he would last a month.”"
+        ),
+        "want": {"speaker": "her show’s listeners", "cue": "wondered"},
+    },
+    {
+        "id": "a-list-item-dash-is-not-part-of-the-name",
+        "paragraph": "-Craig Fehr explains why the state is “weird.”",
+        "want": {"speaker": "Craig Fehr", "role": None},
+    },
+    {
+        "id": "two-names-as-a-speaker-label",
+        "paragraph": "Ana Ruiz and Jo Lee: “We found that turnout was the deciding factor.”",
+        "want": {"speaker": "Ana Ruiz and Jo Lee", "kind": "direct"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
