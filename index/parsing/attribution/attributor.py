@@ -130,7 +130,9 @@ class Attributor:
             cue=found.cue,
             channel=found.channel,
             kind="direct"
-            if fraction >= 0.5 or _quote_then_cue(sentence_frame, found.cue, source)
+            if fraction >= 0.5
+            or _quote_then_cue(sentence_frame, found.cue, source)
+            or _cue_then_colon_quote(sentence_frame, found.cue)
             else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
@@ -277,6 +279,16 @@ _LABEL = re.compile(
     r"^[\W\x00]*((?:[A-Z][\w'’.\u2024-]*\s+){0,3}[A-Z][\w'’\u2024-]*[A-Za-z]"
     r"(?:\s+and\s+(?:[A-Z][\w'’.\u2024-]*\s+){0,2}[A-Z][\w'’\u2024-]*[A-Za-z])?)\s*:\s*\S"
 )
+
+
+def _cue_then_colon_quote(sentence_frame: str, cue: str) -> bool:
+    """``Shah, 54, told the Harwick Echo: "…"``: the cue, a short object, a colon and a
+    quotation ending the sentence: the quotation is what was said."""
+    at = sentence_frame.find(f" {cue.split()[0]}")
+    return at >= 0 and _COLON_QUOTE.match(sentence_frame[at + len(cue) + 1 :]) is not None
+
+
+_COLON_QUOTE = re.compile(r"[^\x00:]{0,60}:\s*\x00\s*[.!?]?\s*$")
 
 
 _NP_GLUE = frozenset({"the", "a", "an", "its", "their", "his", "her", "of", "for", "and"})

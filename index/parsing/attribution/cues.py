@@ -325,7 +325,7 @@ def _try_cue(
         source, inverted = _finite_source(frame, core, after, lemma, match.start())
     document = None if inverted else _DOC_SUBJECT.search(core)
     if document is not None:  # "a report by the Harbor Authority warned": its author
-        author = parse_np(clean(document.group(2)))
+        author = parse_np(clean(document.group(2) or document.group(4)))
         source = author or source
     if source is None or (lemma in lx.DOCUMENT_VERBS and not _is_document(source, document)):
         return None
@@ -339,7 +339,7 @@ def _try_cue(
     if not _speech_here(lemma, source, resolved, after, quoted):
         return None
     if document is not None and resolved is not None:
-        ctx.document(document.group(1), resolved)
+        ctx.document(document.group(1) or document.group(3), resolved)
     channel = leading_channel
     if channel is None and not inverted:
         channel = channel_after(after, word)
@@ -354,8 +354,14 @@ _DOCS = "|".join(lx.DOCUMENT_WORDS.split())
 #: A document with its author ending a subject: "A new report by the Harbor Authority".
 _DOC_SUBJECT = re.compile(
     rf"(?:^|\s)(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?({_DOCS})\s+"
-    r"(?:from|by|of|issued by|released by|published by|conducted by|commissioned by)\s+"
-    r"([^,;:\x00]+?)\s*$",
+    r"(?:from|by|of|(?:issued|released|published|conducted|commissioned|compiled|prepared)"
+    r"(?:\s+(?:on|last|this|in|earlier|late)\s+[\w]+)?\s+by)\s+"
+    r"([^,;:\x00]+?)\s*$"
+    # or opening the sentence with its author in an appositive: "The report, published on
+    # Tuesday by the Institute for Rural Studies (IRS), found"
+    rf"|^\s*(?:[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[\w'’-]+\s+){{0,3}}?({_DOCS}),\s+"
+    r"(?:issued|released|published|conducted|commissioned|compiled|prepared)"
+    r"(?:\s+(?:on|last|this|in|earlier|late)\s+[\w]+)?\s+by\s+([^,;:\x00]+?)\s*,\s*$",
     re.IGNORECASE,
 )
 
@@ -738,6 +744,12 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
             )
             if name.role and not is_title_only(name.role):
                 role = name.role
+            before_name = _DESCRIPTION.fullmatch(segments[j + 1]) if j + 1 < len(segments) else None
+            if role is None and before_name is not None and j + 2 == len(segments):
+                # "The council's finance chief, Priya Shah, speaking to ..., said"
+                det = before_name.group(1)
+                role = before_name.group(2) if det.lower() in lx.DETERMINERS else segments[j + 1]
+                role = clean(role)
             return Source(name.speaker, role or name.role, True, name.head)
         if _RELATIVE.match(segments[j - 1]) and described_source is None:
             described_source = name  # "A state official ..., who was not authorised, says"

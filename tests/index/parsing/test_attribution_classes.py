@@ -768,6 +768,43 @@ ROWS: list[dict] = [
         "want": {"speaker": "Ana Ruiz and Jo Lee", "kind": "direct"},
     },
     {
+        "id": "a-document-published-by-its-author-in-an-appositive",
+        "paragraph": (
+            "The report, published on Tuesday by the Institute for Rural Studies (IRS), found "
+            "that one in four councils faced a funding gap."
+        ),
+        "want": {"speaker": "Institute for Rural Studies", "cue": "found"},
+    },
+    {
+        "id": "a-document-inside-an-aside-is-not-the-subject",
+        "paragraph": (
+            "Ana Ruiz, in a statement released by the campaign on Thursday, said she "
+            "“appreciates the professionalism” of the county clerk."
+        ),
+        "want": {"speaker": "Ana Ruiz", "cue": "said"},
+    },
+    {
+        "id": "a-document-word-inside-an-organisation-name",
+        "paragraph": (
+            "Dan Hale, an economist at the Institute for the Study of Work, predicted that "
+            "wages would fall."
+        ),
+        "want": {"speaker": "Dan Hale", "cue": "predicted"},
+    },
+    {
+        "id": "cue-object-colon-then-the-quotation-is-direct",
+        "paragraph": 'Ms Okafor, 54, told the Harwick Echo: "Nobody wants to put bills up."',
+        "want": {"speaker": "Okafor", "kind": "direct"},
+    },
+    {
+        "id": "description-name-then-a-participle-aside-keeps-the-role",
+        "paragraph": (
+            "The council's finance chief, Priya Okafor, speaking to a local radio station, "
+            'said the rise was "the only responsible option".'
+        ),
+        "want": {"speaker": "Priya Okafor", "role": "council's finance chief"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
