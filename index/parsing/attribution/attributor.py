@@ -22,6 +22,7 @@ from index.parsing.attribution.phrases import (
     AFTER_PREPOSITION,
     TIME_HEAD,
     Source,
+    clean,
     described_role,
     is_title_only,
     leading_subject,
@@ -117,6 +118,10 @@ class Attributor:
     ) -> tuple[Attribution | None, bool]:
         sentence_frame = frame(paragraph, quotes, start, end)
         found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
+        if found is None:
+            put = self._as_put_it(sentence_frame, fraction)
+            if put is not None:
+                return put, False
         if found is None and _title_case(sentence_frame):
             # a headline in Title Case: "Gina Lopez Questioned What It Means To Be ..."
             lowered = _sentence_case(sentence_frame)
@@ -136,6 +141,29 @@ class Attributor:
             else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
+
+    def _as_put_it(self, sentence_frame: str, fraction: float) -> Attribution | None:
+        """``As Akhil Amar, a law professor, put it, “…”``: the source of what follows."""
+        match = _AS_PUT_IT.match(protect(sentence_frame))
+        if match is None:
+            return None
+        first, _, rest = match.group(1).partition(",")
+        source = parse_np(first)
+        if source is None:
+            return None
+        role = source.role
+        if not role and rest.strip()[:1].islower():
+            role = clean(rest).removeprefix("a ").removeprefix("an ").removeprefix("the ")
+        resolved = self._ctx.resolve(Source(source.speaker, role, source.is_person, source.head))
+        if resolved is None or resolved.speaker.lower() in lx.PRONOUNS_PERSON:
+            return None  # "As I put it": nobody to name
+        self._ctx.remember(resolved)
+        kind = (
+            "direct"
+            if fraction >= 0.5 or PLACEHOLDER in sentence_frame[match.end() :]
+            else ("reported")
+        )
+        return Attribution(restore(resolved.speaker), restore(resolved.role), "put it", None, kind)
 
     def _frame_speaker(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
@@ -268,6 +296,12 @@ def _sentence_case(sentence_frame: str) -> str:
 #: After a quotation, any past-tense verb then a full name: '"…!" beamed Tomas Grell'.
 _INVERTED_ANY_VERB = re.compile(
     r"([a-z]{3,}ed)\s+((?:[A-Z][\w'’.\u2024-]*\s+){1,3}[A-Z][\w'’\u2024-]*[a-z])(?=$|[\s,.;:])"
+)
+#: "As Akhil Amar, a law professor, put it, ...", "As Ruiz has put it:".
+_AS_PUT_IT = re.compile(
+    r"^\s*As\s+([^\x00\s][^\x00]{1,150}?)\s+(?:[a-z]+ly\s+)?"
+    r"(?:put|puts|has put|had put|once put)\s+it\b"
+    r"(?:\s+[a-z]+ly)?\s*[,:]"
 )
 #: "Here's Lund in December 1992: “…”": a name presented, then the quotation.
 _HERE_IS = re.compile(

@@ -805,6 +805,20 @@ ROWS: list[dict] = [
         "want": {"speaker": "Priya Okafor", "role": "council's finance chief"},
     },
     {
+        "id": "as-a-named-person-put-it",
+        "paragraph": (
+            "As Akhil Rao, professor of law at Yale, put it, “a compromise candidate today may "
+            "be far better than the one you get tomorrow.”"
+        ),
+        "want": {"speaker": "Akhil Rao", "role": "professor of law at Yale", "kind": "direct"},
+    },
+    {
+        "id": "as-the-described-person-put-it-resolves",
+        "context": ["Mayor Ana Ruiz opened the bridge on Monday."],
+        "paragraph": "As the mayor put it, the plan was never about cars.",
+        "want": {"speaker": "Ana Ruiz", "cue": "put it"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
