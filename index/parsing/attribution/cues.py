@@ -410,8 +410,9 @@ def _participle_source(
             return None  # "the same as Justice Ana Ruiz referring to herself as ...": a gerund
         source = _subject_before(core)  # "with Ana Ruiz calling the plan ..."
         return source if source is not None and source.is_person else None
-    if previous_word[:1].islower() or previous_word[:1].isdigit():
-        source = _subject_from_start(frame)  # "Ruiz opened the debate saying ..."
+    if previous_word[:1].islower() or previous_word[:1].isdigit() or core.rstrip().endswith("\x00"):
+        # "Ruiz opened the debate saying ...", 'Ruiz needled the "reporter," saying ...'
+        source = _subject_from_start(frame)
         return None if source is not None and not source.is_person else source
     return None  # a gerund or an adjective: "the saying", "a telling sign"
 

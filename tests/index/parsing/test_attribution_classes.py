@@ -819,6 +819,11 @@ ROWS: list[dict] = [
         "want": {"speaker": "Ana Ruiz", "cue": "put it"},
     },
     {
+        "id": "a-participle-after-a-quoted-word-keeps-the-subject",
+        "paragraph": 'Lund needled the local “reporter,” saying, “A reporter who posts on request!”',
+        "want": {"speaker": "Lund", "cue": "saying", "kind": "direct"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
