@@ -205,6 +205,8 @@ def parse_np(np: str) -> Source | None:
         return None
     if len(words) == 1 and lowered[0] in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP:
         return Source(lowered[0], None, lowered[0] in lx.PRONOUNS_PERSON, lowered[0])
+    if len(words) > 1 and lowered[-1] in {"it", "them", "him", "us", "me"} and words[-1].islower():
+        return None  # "that settles it", "told him": an object pronoun ends a verb phrase
     while len(words) > 1 and (
         lowered[0] in lx.FUNCTION_WORDS - {"the"} or lowered[0] in lx.LEADING_ADVERBS
     ):

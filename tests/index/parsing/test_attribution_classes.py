@@ -820,8 +820,13 @@ ROWS: list[dict] = [
     },
     {
         "id": "a-participle-after-a-quoted-word-keeps-the-subject",
-        "paragraph": 'Lund needled the local “reporter,” saying, “A reporter who posts on request!”',
+        "paragraph": "Lund needled the local “reporter,” saying, “A reporter who posts on cue!”",
         "want": {"speaker": "Lund", "cue": "saying", "kind": "direct"},
+    },
+    {
+        "id": "a-verb-phrase-ending-in-an-object-pronoun-is-not-a-source",
+        "paragraph": "I guess that settles it, said the voters who lost their insurance.",
+        "want": {"speaker": "voters", "cue": "said"},
     },
     {
         "id": "names-inside-quotes-are-not-antecedents",
