@@ -93,6 +93,11 @@ _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
 _ACCORDING_END = re.compile(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s")
 _PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\x00]*$")
+_COUNTED = re.compile(
+    r"\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
+    r"million|billion|first|second|third|fourth|fifth|last|next|several|many|few|both|all"
+).fullmatch
+_NOTHING_AFTER = re.compile(r"\s*(?:[,.;:!?)]|$)")
 _QUOTED_MODIFIER = re.compile(r"([\w'’]+)\s*\x00\s*$")
 _AND_END = re.compile(r"(?:^|\s)(?:and|but|yet)\s*$", re.IGNORECASE)
 _RELATIVE_OPEN = re.compile(r",\s*(?:who|which)\b")
@@ -301,6 +306,12 @@ def _try_cue(
     previous_word = previous.group(1) if previous else ""
     if _not_a_verb_here(previous_word, tag, lemma, after):
         return None
+    if (tag in {"VB", "VBZ"} and previous_word in lx.MONTHS) or (
+        tag == "VBZ" and _COUNTED(previous_word.lower())
+    ):
+        return None  # "the March states", "the first four states": a noun
+    if tag == "VB" and lemma in lx.STANCE_VERBS and _NOTHING_AFTER.match(after):
+        return None  # "if the U.S. pulls back, ...": a particle, not "back" the verb
     modifier = _QUOTED_MODIFIER.search(before) if tag in {"VBZ", "VB"} else None
     if modifier and modifier.group(1).lower() in lx.NOUN_MARKERS | lx.FUNCTION_WORDS:
         return None  # 'thousands of "missing" emails': a noun after a quoted modifier
@@ -540,8 +551,20 @@ def _plural_or_first_person(source: Source) -> bool:
         return True
     words = source.speaker.split()
     last = words[-1] if words else ""
-    common = last.islower() or last.lower() in lx.ROLE_WORDS
+    singular = last.lower()[:-1]
+    common = (
+        last.islower()
+        or last.lower() in lx.ROLE_WORDS
+        or singular in lx.ROLE_WORDS | lx.PERSON_NOUNS | _PLURAL_SUBJECTS  # "Critics say"
+    )
     return common and last.endswith("s") and not last.endswith("ss")
+
+
+#: Plural people who open sentences capitalised ("Critics say", "Voters said").
+_PLURAL_SUBJECTS = frozenset(
+    "critic voter supporter opponent observer scientist researcher doctor activist "
+    "protester campaigner parent teacher student worker farmer shopper user".split()
+)
 
 
 def _passive(after: str, lemma: str, cue: str, ctx: Context) -> Cue | None:

@@ -829,6 +829,32 @@ ROWS: list[dict] = [
         "want": {"speaker": "voters", "cue": "said"},
     },
     {
+        "id": "a-stance-verb-with-nothing-after-is-a-particle",
+        "paragraph": (
+            "Hale said it is unrealistic to think that if the city pulls back, “the river "
+            "will save us.”"
+        ),
+        "want": {"speaker": "Hale", "cue": "said"},
+    },
+    {
+        "id": "a-cue-form-after-a-number-or-a-month-is-a-noun",
+        "paragraph": (
+            "The first four states that vote hold 4% of the delegates, while the March states "
+            "“better reflect the party.”"
+        ),
+        "want": {"kind": "narration"},
+    },
+    {
+        "id": "a-capitalised-plural-of-people-opens-the-sentence",
+        "paragraph": "Critics say the plan is dead.",
+        "want": {"speaker": "Critics", "cue": "say"},
+    },
+    {
+        "id": "a-capitalised-surname-in-s-is-not-plural",
+        "paragraph": "Sanders say the plan is dead.",
+        "want": {"kind": "narration"},
+    },
+    {
         "id": "names-inside-quotes-are-not-antecedents",
         "context": ['Coach Dana Hill said: "Nobody plays like Marcus Webb anymore."'],
         "paragraph": "She said the team would train on Sunday.",
