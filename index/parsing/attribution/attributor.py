@@ -15,7 +15,7 @@ import logging
 import re
 
 import index.parsing.attribution.lexicon as lx
-from index.models import NARRATION, Attribution
+from index.models import NARRATION, Attribution, QuoteKind
 from index.parsing.attribution.context import Context
 from index.parsing.attribution.cues import find_cue
 from index.parsing.attribution.phrases import (
@@ -142,6 +142,11 @@ class Attributor:
         )
         return attribution, found.bare and fraction == 0 and source is not None
 
+    def _credit(self, source: Source, cue: str, kind: QuoteKind = "narration") -> Attribution:
+        """Remember ``source`` as the latest speaker and credit it with ``cue``."""
+        self._ctx.remember(source)
+        return Attribution(restore(source.speaker), restore(source.role), cue, None, kind)
+
     def _as_put_it(self, sentence_frame: str, fraction: float) -> Attribution | None:
         """``As Akhil Amar, a law professor, put it, “…”``: the source of what follows."""
         match = _AS_PUT_IT.match(protect(sentence_frame))
@@ -157,13 +162,8 @@ class Attributor:
         resolved = self._ctx.resolve(Source(source.speaker, role, source.is_person, source.head))
         if resolved is None or resolved.speaker.lower() in lx.PRONOUNS_PERSON:
             return None  # "As I put it": nobody to name
-        self._ctx.remember(resolved)
-        kind = (
-            "direct"
-            if fraction >= 0.5 or PLACEHOLDER in sentence_frame[match.end() :]
-            else ("reported")
-        )
-        return Attribution(restore(resolved.speaker), restore(resolved.role), "put it", None, kind)
+        quoted = fraction >= 0.5 or PLACEHOLDER in sentence_frame[match.end() :]
+        return self._credit(resolved, "put it", "direct" if quoted else "reported")
 
     def _frame_speaker(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
@@ -182,9 +182,7 @@ class Attributor:
         if label:
             source = parse_np(label.group(1))
             if source is not None and source.is_person and source.speaker[:1].isupper():
-                resolved = self._ctx.resolve(source) or source
-                self._ctx.remember(resolved)
-                return Attribution(restore(resolved.speaker), restore(resolved.role), ":", None)
+                return self._credit(self._ctx.resolve(source) or source, ":")
         rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
         words = rest.split()
         if not words or not sentence_frame.lstrip().startswith(PLACEHOLDER):
@@ -202,10 +200,7 @@ class Attributor:
         if verb is None:
             return None
         resolved = self._ctx.resolve(source)
-        if resolved is None:
-            return None
-        self._ctx.remember(resolved)
-        return Attribution(restore(resolved.speaker), restore(resolved.role), verb, None)
+        return None if resolved is None else self._credit(resolved, verb)
 
     def _inverted_any_verb(self, sentence_frame: str) -> Attribution | None:
         """``"This is wonderful!" beamed Tomas Grell of Tulsa, who ...``: a quotation, then
@@ -219,10 +214,7 @@ class Attributor:
         source = parse_np(inverted.group(2))
         if source is None or not source.is_person or " " not in source.speaker:
             return None
-        resolved = self._ctx.resolve(source) or source
-        self._ctx.remember(resolved)
-        speaker, role = restore(resolved.speaker), restore(resolved.role)
-        return Attribution(speaker, role, inverted.group(1), None, "direct")
+        return self._credit(self._ctx.resolve(source) or source, inverted.group(1), "direct")
 
     def _partial_quote(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
@@ -239,10 +231,8 @@ class Attributor:
         presented = _HERE_IS.match(sentence_frame)
         source = parse_np(presented.group(1)) if presented else None
         if source is not None and source.is_person and source.speaker[:1].isupper():
-            resolved = self._ctx.resolve(source) or source  # "Here's Mayor Ana Ruiz: “…”"
-            self._ctx.remember(resolved)
-            speaker, role = restore(resolved.speaker), restore(resolved.role)
-            return Attribution(speaker, role, ":", None, "direct")
+            # "Here's Mayor Ana Ruiz: “…”"
+            return self._credit(self._ctx.resolve(source) or source, ":", "direct")
         if "so-called" in sentence_frame.lower() or "so called" in sentence_frame.lower():
             return None
         subject = leading_subject(sentence_frame)
@@ -259,14 +249,7 @@ class Attributor:
         verb = _verb_after(sentence_frame, subject)
         if verb is None:
             return None
-        self._ctx.remember(resolved)
-        return Attribution(
-            speaker=restore(resolved.speaker),
-            role=restore(resolved.role),
-            cue=verb,
-            channel=None,
-            kind="reported",
-        )
+        return self._credit(resolved, verb, "reported")
 
 
 # -------------------------------------------------------------------- helpers
