@@ -40,10 +40,11 @@ class Context:
         wanted = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}.get(pronoun)
         known = self.genders.get(person.speaker.split()[-1].lower()) if person.speaker else None
         if known is None and person.role:
-            words = {w.lower().strip(",.") for w in person.role.split()}
+            words = [w.lower().strip(",.") for w in person.role.split()]  # in order: the
+            # first gendered word describes the person ("spokesman for Mrs. Clinton")
             known = next(
                 (
-                    _FEMININE.get(w) or _MASCULINE.get(w)
+                    _FEMININE.get(w) or _MASCULINE[w]
                     for w in words
                     if w in _FEMININE or w in _MASCULINE
                 ),

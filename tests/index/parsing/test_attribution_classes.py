@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from index.parsing.attribution import Attributor
+from index.parsing.attribution.context import Context
+from index.parsing.attribution.phrases import Source
 from index.parsing.ingest import parse_article
 from index.parsing.sentences import split_sentences
 
@@ -904,3 +906,19 @@ def test_quote_opened_in_one_paragraph_is_attributed_in_the_next() -> None:
         ("Jo Kerr", "direct"),
         (None, "narration"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("role", "he", "she"),
+    [
+        ("spokesman for Mrs. Lund", True, False),  # the first gendered word is the person's
+        ("spokeswoman for Mr. Lund", False, True),
+        ("mayor", True, True),
+    ],
+)
+def test_pronoun_fit_reads_the_role_in_order(role: str, he: bool, she: bool) -> None:
+    """Whether ``he``/``she`` can be a person follows the role's words in order, the same in
+    every process (a role naming both genders once depended on set order)."""
+    ctx = Context()
+    person = Source("Brian Falk", role, True, "falk")
+    assert (ctx.fits(person, "he"), ctx.fits(person, "she")) == (he, she)
