@@ -23,6 +23,7 @@ the default engine (DMs). Who may change which collection is the bot's decision
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -424,13 +425,28 @@ def _size(path: Path) -> int:
 
 
 def _read_sources(folder: Path) -> dict[str, str]:
+    """The folder's ``.sources.json`` (empty when missing or damaged). Read on every answer
+    (for its source links), so the parse is kept until the file changes (one stat)."""
+    path = folder / SOURCES_FILE
     try:
-        data = json.loads((folder / SOURCES_FILE).read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return {}
+    return dict(_parsed_sources(path, stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_sources(
+    path: Path, _inode: int, _mtime_ns: int, _size: int
+) -> tuple[tuple[str, str], ...]:
+    """The file as it was at that inode, time and size (written by replace: a new inode)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return ()
     if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+        return ()
+    return tuple((str(k), v) for k, v in data.items() if isinstance(v, str))
 
 
 def _write_json(path: Path, data: object) -> None:
