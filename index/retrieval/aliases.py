@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+from index.countries import all_countries
 from index.search.lexical import STOPWORDS, stem, tokenize
 
 #: Metonyms no country-data library lists, keyed by the ``countryinfo`` country name:
@@ -108,10 +109,8 @@ def _forms(info: dict) -> set[str]:
 @cache
 def country_groups() -> tuple[frozenset[str], ...]:
     """Each country's forms, folded (``fold``): one set per country, built once."""
-    from countryinfo import CountryInfo  # installed data files only; nothing downloaded
-
     groups = []
-    for info in CountryInfo.all().values():
+    for info in all_countries().values():
         forms = {fold(f) for f in _forms(info)}
         groups.append(frozenset(f for f in forms if f))
     return tuple(groups)

@@ -380,12 +380,12 @@ def cue_forms() -> dict[str, tuple[str, str]]:
 @cache
 def regions() -> frozenset[str]:
     """Country names and their first-level divisions (states, provinces), from countryinfo's
-    installed data (about 4,500 names, read once, ~80 ms, only when a sentence needs it):
+    installed data (``index/countries.py``; about 4,500 names, only when a sentence needs it):
     "in Dover, New Jersey," is a place; "in Dover, Jo Lund," is a person."""
-    from countryinfo import CountryInfo  # installed data files only; nothing downloaded
+    from index.countries import all_countries
 
     names: set[str] = set()
-    for key, info in CountryInfo.all().items():
+    for key, info in all_countries().items():
         names.add(str(info.get("name") or key))
         names.update(str(p) for p in info.get("provinces") or ())
     return frozenset(n.casefold() for n in names)
