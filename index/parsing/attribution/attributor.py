@@ -79,7 +79,7 @@ class Attributor:
             found, is_bare = self._own_attribution(paragraph, quotes, start, end, fraction)
             own.append(found)
             bare.append(is_bare)
-            self.observe_names(frame(paragraph, quotes, start, end))  # names outside quotes
+            self.observe_names(_frame(paragraph, quotes, start, end))  # names outside quotes
 
         result: list[Attribution] = []
         continuation = (
@@ -90,9 +90,13 @@ class Attributor:
         for i, (start, end) in enumerate(spans):
             attribution = own[i]
             if attribution is None and fractions[i] >= 0.5:
-                attribution = _shared_quote_owner(i, quotes, spans, own)
-                if attribution is None and i + 1 < len(spans) and bare[i + 1]:
-                    attribution = own[i + 1]  # `"...all of it." Ruiz said.` split in two
+                attribution = self._shared_quote_owner(i, paragraph, quotes, spans, own)
+                if attribution is None and i + 1 < len(spans):
+                    if bare[i + 1]:  # `"...all of it?" Ruiz said.` split in two
+                        attribution = own[i + 1] and _as_direct(own[i + 1])
+                    elif own[i + 1] is None:
+                        attribution = self._cue_after_question(paragraph, quotes, spans, i)
+                    own[i] = attribution  # the quotations after it are the same speaker's
                 if attribution is None:
                     attribution = self._frame_speaker(paragraph, quotes, start, end)
                 if attribution is None and continuation and _in_first_quote(quotes, start):
@@ -116,7 +120,7 @@ class Attributor:
     def _own_attribution(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int, fraction: float
     ) -> tuple[Attribution | None, bool]:
-        sentence_frame = frame(paragraph, quotes, start, end)
+        sentence_frame = _frame(paragraph, quotes, start, end)
         found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
         if found is None:
             put = self._as_put_it(sentence_frame, fraction)
@@ -141,6 +145,45 @@ class Attributor:
             else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
+
+    def _shared_quote_owner(
+        self,
+        index: int,
+        paragraph: str,
+        quotes: QuoteSpans,
+        spans: list[tuple[int, int]],
+        own: list[Attribution | None],
+    ) -> Attribution | None:
+        """Attribution of the nearest sentence sharing a quoted span with sentence ``index``.
+
+        When that sentence holds an earlier quotation too, the cue between the two is the
+        shared one's: in ``When a man yelled, “Taxes,” Ward laughed, “Amen! Come up!”`` the
+        second sentence is Ward's, not the man's.
+        """
+        start, end = spans[index]
+        covering = set(quotes.covering(start, end))
+        best: tuple[int, int, int] | None = None  # distance, sentence, shared span
+        for j, (s, e) in enumerate(spans):
+            if j == index or own[j] is None:
+                continue
+            shared = covering & set(quotes.covering(s, e))
+            if shared and (best is None or abs(j - index) < best[0]):
+                best = (abs(j - index), j, min(shared))
+        if best is None:
+            return None
+        _, j, shared_span = best
+        s, e = spans[j]
+        earlier = [k for k in quotes.covering(s, e) if k < shared_span]
+        if not earlier:
+            return own[j]
+        cut = max(quotes.spans[earlier[-1]][1], s)
+        tail = _frame(paragraph, quotes, cut, min(e, quotes.spans[shared_span][1]))
+        last_clause = _LAST_CLAUSE.split(tail)[-1]
+        for part in (last_clause, tail) if last_clause != tail else (tail,):
+            found = find_cue(part, self._ctx, quoted=True)
+            if found is not None and found.source is not None and found.source.speaker:
+                return self._credit(found.source, found.cue, "direct")
+        return own[j]
 
     def _credit(self, source: Source, cue: str, kind: QuoteKind = "narration") -> Attribution:
         """Remember ``source`` as the latest speaker and credit it with ``cue``."""
@@ -173,7 +216,7 @@ class Attributor:
         ```"...," an angry Ruiz retorted.``` (any verb), ``Ana Ruiz: "..."`` and the
         transcript form ``ANA RUIZ: ...`` / ``Ana Ruiz: ...``.
         """
-        sentence_frame = protect(frame(paragraph, quotes, start, end))
+        sentence_frame = protect(_frame(paragraph, quotes, start, end))
         label = (
             _HERE_IS.match(sentence_frame)
             or _LABEL.match(sentence_frame)
@@ -183,6 +226,10 @@ class Attributor:
             source = parse_np(label.group(1))
             if source is not None and source.is_person and source.speaker[:1].isupper():
                 return self._credit(self._ctx.resolve(source) or source, ":")
+        return self._verb_speaker(sentence_frame)
+
+    def _verb_speaker(self, sentence_frame: str) -> Attribution | None:
+        """A frame opening with a quotation, then only a speaker and a verb (any verb)."""
         rest = sentence_frame.replace(PLACEHOLDER, " ").strip(" ,.;:!?—–-")
         words = rest.split()
         if not words or not sentence_frame.lstrip().startswith(PLACEHOLDER):
@@ -201,6 +248,20 @@ class Attributor:
             return None
         resolved = self._ctx.resolve(source)
         return None if resolved is None else self._credit(resolved, verb)
+
+    def _cue_after_question(
+        self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int
+    ) -> Attribution | None:
+        """``“It happens, right?” Ames went on, ignoring her.``: a quotation ending in ``?``
+        or ``!`` was split from the speaker and verb that follow it; read them as one."""
+        start, end = spans[index]
+        if not _ENDS_ASKING.search(paragraph[start:end]):
+            return None
+        following = _frame(paragraph, quotes, *spans[index + 1])
+        if PLACEHOLDER in following or not following.lstrip()[:1].isupper():
+            return None
+        found = self._verb_speaker(f"{PLACEHOLDER} {following.strip()}")
+        return None if found is None else _as_direct(found)
 
     def _inverted_any_verb(self, sentence_frame: str) -> Attribution | None:
         """``"This is wonderful!" beamed Tomas Grell of Tulsa, who ...``: a quotation, then
@@ -224,7 +285,7 @@ class Attributor:
         Only when the subject is a named person and the quotation is more than a title or
         a "so-called" label: scare quotes and titles stay narration.
         """
-        sentence_frame = protect(frame(paragraph, quotes, start, end))
+        sentence_frame = protect(_frame(paragraph, quotes, start, end))
         inverted = self._inverted_any_verb(sentence_frame)
         if inverted is not None:
             return inverted
@@ -253,6 +314,33 @@ class Attributor:
 
 
 # -------------------------------------------------------------------- helpers
+#: A party-and-state tag in brackets after a name: "Gov. John Kasich (R-OH)", "(D-Calif.)".
+_PARTY_TAG = re.compile(
+    r"\s*\((?:R|D|I|Ind|Dem|Rep)\s?[-–.]\s?[A-Z][A-Za-z.]{0,14}\)(,?)(?=\s+([a-z]+))?"
+)
+
+
+#: A sentence ending in a question or exclamation inside its closing quotation mark.
+_ENDS_ASKING = re.compile(r"[?!]\s*(?:''|[\"”’»'])\s*$")
+#: Where a clause of its own begins inside a sentence: ", and Ward replied, “…”".
+_LAST_CLAUSE = re.compile(r",\s*(?:and|but|while|then|before|as)\s+|;\s*")
+
+
+def _frame(paragraph: str, quotes: QuoteSpans, start: int, end: int) -> str:
+    """The sentence's frame (``quotes.frame``) without party-and-state tags, which are
+    neither the speaker nor the role (with the comma after one, when a cue follows:
+    "Gov. Ann Lutz (R-OH), said")."""
+    sentence_frame = frame(paragraph, quotes, start, end)
+    if "(" not in sentence_frame:
+        return sentence_frame
+    return _PARTY_TAG.sub(_drop_party_tag, sentence_frame)
+
+
+def _drop_party_tag(match: re.Match[str]) -> str:
+    comma, following = match.group(1), match.group(2)
+    return "" if following and following in lx.cue_forms() else comma
+
+
 def _title_case(sentence_frame: str) -> bool:
     """Four or more words outside quotations, nearly all capitalised (a headline)."""
     words = [w for w in sentence_frame.replace(PLACEHOLDER, " ").split() if w[:1].isalpha()]
@@ -305,7 +393,7 @@ def _cue_then_colon_quote(sentence_frame: str, cue: str) -> bool:
     return at >= 0 and _COLON_QUOTE.match(sentence_frame[at + len(cue) + 1 :]) is not None
 
 
-_COLON_QUOTE = re.compile(r"[^\x00:]{0,60}:\s*\x00\s*[.!?]?\s*$")
+_COLON_QUOTE = re.compile(r"[^\x00:]{0,60}[:,]\s*\x00\s*[.!?]?\s*$")
 
 
 _NP_GLUE = frozenset({"the", "a", "an", "its", "their", "his", "her", "of", "for", "and"})
@@ -346,6 +434,10 @@ _RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,\x00]*,")
 _APPOSITIVE_AFTER = re.compile(r"^,\s+(?:[^,;:\x00]{1,120}?,\s+){1,2}?(?=[a-z]+\b(?![,;:]))")
 
 
+#: Speaking on after a quotation: "“…?” Ames went on".
+_GOES_ON = frozenset({"went on", "goes on", "carried on", "carries on"})
+
+
 def _verb_after(sentence_frame: str, subject: str) -> str | None:
     """The verb right after the subject (adverbs skipped), if the next word is one."""
     at = sentence_frame.find(subject)
@@ -358,6 +450,12 @@ def _verb_after(sentence_frame: str, subject: str) -> str | None:
             break
         tail = tail[time.end() :]
     rest = tail.split()
+    if (
+        len(rest) >= 2
+        and f"{rest[0]} {rest[1].strip(',;:.')}" in _GOES_ON
+        and (len(rest) == 2 or rest[2] != "to")
+    ):
+        return f"{rest[0]} on"  # "“…?” Ames went on, ignoring her."
     for word in rest[:4]:
         word = word.strip(",;:")
         if not word or not word.isalpha() or not word.islower():
@@ -377,23 +475,6 @@ def _span_has_cue(
         return False
     a, b = quotes.spans[span_index]
     return any(own[i] is not None and s < b and e > a for i, (s, e) in enumerate(spans))
-
-
-def _shared_quote_owner(
-    index: int, quotes: QuoteSpans, spans: list[tuple[int, int]], own: list[Attribution | None]
-) -> Attribution | None:
-    """Attribution of the nearest sentence sharing a quoted span with sentence ``index``."""
-    start, end = spans[index]
-    covering = set(quotes.covering(start, end))
-    best: tuple[int, Attribution] | None = None
-    for j, (s, e) in enumerate(spans):
-        if j == index or own[j] is None:
-            continue
-        if covering & set(quotes.covering(s, e)):
-            distance = abs(j - index)
-            if best is None or distance < best[0]:
-                best = (distance, own[j])
-    return best[1] if best else None
 
 
 def _nearest_direct(index: int, own: list[Attribution | None]) -> Attribution | None:

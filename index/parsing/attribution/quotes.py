@@ -34,6 +34,12 @@ _SINGLE_PAIRS = {"‘": "’'", "‚": "‘’", "‹": "›", "'": "'’"}
 _DOUBLE_CLOSERS = frozenset("”")
 QUOTE_CHARS = frozenset("\"“”„«»‘’'`‚‹›")
 _MARK = re.compile("''|``|[\"“”„«»‘’'‚‹›]")
+#: Invisible format characters pasted in from social media (bidi embeddings, zero-width
+#: spaces, byte-order marks): read as a space beside a quotation mark.
+_INVISIBLE_FORMAT = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+)
+_LEADING = " \t\r\n" + "".join(sorted(_INVISIBLE_FORMAT))
 #: Stands for a quoted span in a sentence's frame (see ``frame``).
 PLACEHOLDER = "\x00"
 
@@ -76,6 +82,8 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
         mark, i, j = match.group(0), match.start(), match.end()
         prev = text[i - 1] if i > 0 else " "
         nxt = text[j] if j < n else " "
+        if prev in _INVISIBLE_FORMAT:
+            prev = " "
         if mark in ("'", "’") and prev.isdigit() and not nxt.isalnum():
             continue  # 6' 2, the 1990s'
         if mark == '"' and prev.isdigit() and not nxt.isalnum() and open_at is None:
@@ -87,6 +95,10 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
             if is_single:
                 if singles and mark in _SINGLE_PAIRS and opener:
                     open_at, closers, single = i, _SINGLE_PAIRS[mark], True
+                continue
+            if mark in _DOUBLE_CLOSERS and opener and not closer and not text[:i].strip(_LEADING):
+                # '”This is why …,” said Ruiz.': a closing mark opening the paragraph
+                open_at, closers, single = i, '”"', False
                 continue
             if mark in _DOUBLE_CLOSERS or (mark in ('"', "''") and closer and not opener):
                 continue  # a closing mark with nothing open: stray
@@ -118,8 +130,11 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
     ends_open = open_at is not None
     if open_at is not None:
         spans.append((open_at, n))
-    stripped = text.lstrip()
-    opens = bool(stripped) and (stripped[0] in "\"“„«»‘'‚‹" or stripped.startswith("``"))
+    lead = len(text) - len(text.lstrip(_LEADING))
+    rest = text[lead:]
+    opens = bool(rest) and (
+        rest[0] in "\"“„«»‘'‚‹" or rest.startswith("``") or bool(spans and spans[0][0] == lead)
+    )
     return QuoteSpans(tuple(sorted(s for s in spans if s[1] > s[0])), opens, ends_open)
 
 

@@ -862,6 +862,63 @@ ROWS: list[dict] = [
         "paragraph": "She said the team would train on Sunday.",
         "want": {"speaker": "Dana Hill"},
     },
+    # ---- third round (issue 17): social-media pastes, party tags, several cues a sentence
+    {
+        "id": "bidi-mark-and-closing-mark-open-a-pasted-comment",
+        "paragraph": "\u202a”Shame on the council. The town deserves better,” wrote Rob Kettle.",
+        "sentence": "\u202a”Shame on the council.",
+        "want": {"speaker": "Rob Kettle", "kind": "direct"},
+    },
+    {
+        "id": "party-and-state-tag-in-brackets-is-not-the-speaker",
+        "paragraph": "In Dayton on Tuesday, Sen. Jo Pratt (R-OH), said, “We are ready to run.”",
+        "want": {"speaker": "Jo Pratt", "role": "Sen.", "kind": "direct"},
+    },
+    {
+        "id": "party-tag-before-a-relative-clause-keeps-its-comma",
+        "paragraph": "Rep. Ada Marsh (D-Calif.), who wrote the bill, said it would pass.",
+        "want": {"speaker": "Ada Marsh", "kind": "reported"},
+    },
+    {
+        "id": "said-comma-then-a-whole-quotation-is-direct",
+        "paragraph": "At the depot, the driver Kim Ode said, “Nobody told us about the strike.”",
+        "want": {"speaker": "Kim Ode", "kind": "direct"},
+    },
+    {
+        "id": "quotation-continued-after-a-second-cue-is-the-second-speaker",
+        "paragraph": (
+            "When a man in the crowd yelled, “Taxes,” Ward joked, “Amen to that! Come up "
+            "here and say it again!”"
+        ),
+        "sentence": "Come up here",
+        "want": {"speaker": "Ward", "cue": "joked", "kind": "direct"},
+    },
+    {
+        "id": "second-cue-after-and-owns-the-continued-quotation",
+        "paragraph": "“Taxes,” a man yelled, and Ward replied, “Amen to that! Come up here!”",
+        "sentence": "Come up here",
+        "want": {"speaker": "Ward", "cue": "replied"},
+    },
+    {
+        "id": "question-split-from-its-trailing-speaker-and-verb",
+        "paragraph": (
+            "Lund pressed her on the figures. “It happens, right?” Ames went on, ignoring "
+            "her. “Move on.”"
+        ),
+        "sentence": "“It happens, right?”",
+        "want": {"speaker": "Ames", "kind": "direct"},
+    },
+    {
+        "id": "quotation-after-a-split-question-keeps-its-speaker",
+        "paragraph": "“Is the bridge safe?” Ames snapped. “Nobody has checked it.”",
+        "sentence": "“Nobody has checked it.”",
+        "want": {"speaker": "Ames", "kind": "direct"},
+    },
+    {
+        "id": "went-on-to-is-an-act-not-speech",
+        "paragraph": "Ames went on to win the race by “a mile.”",
+        "want": {"kind": "narration"},
+    },
 ]
 
 
