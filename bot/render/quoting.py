@@ -30,6 +30,8 @@ def attribution_line(attribution: Attribution) -> str:
         return "the article"
     who = attribution.speaker
     cue = (attribution.cue or "").strip()
+    if not any(c.isalpha() for c in cue):
+        cue = ""  # a speaker label ("Ana Ruiz: …") or a signature line ("— Tara Voss")
     if cue.casefold().startswith("according to"):  # the cue reads before its source
         parts = [f"{cue} {who}" + (f", {attribution.role}" if attribution.role else "")]
     else:

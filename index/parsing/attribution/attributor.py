@@ -87,8 +87,14 @@ class Attributor:
             and self._ctx.last_speech is not None
             and not _span_has_cue(0, quotes, spans, own)
         )
+        signed = self._signature(paragraph, spans)
         for i, (start, end) in enumerate(spans):
             attribution = own[i]
+            if signed is not None and i == len(spans) - 1:
+                result.append(NARRATION)  # the signature line itself
+                continue
+            if attribution is None and fractions[i] >= 0.5 and signed is not None:
+                attribution = signed
             if attribution is None and fractions[i] >= 0.5:
                 attribution = self._shared_quote_owner(i, paragraph, quotes, spans, own)
                 if attribution is None and i + 1 < len(spans):
@@ -123,7 +129,9 @@ class Attributor:
         sentence_frame = _frame(paragraph, quotes, start, end)
         found = find_cue(sentence_frame, self._ctx, quoted=PLACEHOLDER in sentence_frame)
         if found is None:
-            put = self._as_put_it(sentence_frame, fraction)
+            put = self._as_put_it(sentence_frame, fraction) or self._speech_noun_colon(
+                sentence_frame
+            )
             if put is not None:
                 return put, False
         if found is None and _title_case(sentence_frame):
@@ -145,6 +153,27 @@ class Attributor:
             else "reported",
         )
         return attribution, found.bare and fraction == 0 and source is not None
+
+    def _signature(self, paragraph: str, spans: list[tuple[int, int]]) -> Attribution | None:
+        """A quotation signed on a line of its own: ``"…tax cuts.\nDean Baker, Center for
+        Economic and Policy Research."`` (a name, perhaps its organisation, nothing else)."""
+        if len(spans) < 2:
+            return None
+        start, end = spans[-1]
+        if "\n" not in paragraph[spans[-2][1] : start + 1] and not paragraph[
+            spans[-2][1] : start
+        ].strip().endswith(("—", "―", "–")):
+            return None
+        line = paragraph[start:end].strip(" \t\n\"“”‘’'—―–-")
+        signed = _SIGNATURE.fullmatch(line)
+        if signed is None:
+            return None
+        source = parse_np(signed.group(1))
+        if source is None or not source.is_person or " " not in source.speaker:
+            return None
+        role = (signed.group(2) or "").rstrip(".") or source.role
+        person = Source(source.speaker, role, True, source.head)
+        return self._credit(person, "—", "direct")
 
     def _shared_quote_owner(
         self,
@@ -207,6 +236,28 @@ class Attributor:
             return None  # "As I put it": nobody to name
         quoted = fraction >= 0.5 or PLACEHOLDER in sentence_frame[match.end() :]
         return self._credit(resolved, "put it", "direct" if quoted else "reported")
+
+    def _speech_noun_colon(self, sentence_frame: str) -> Attribution | None:
+        """``Mayor Ivo Brant had a blunt message for the council: “Fix the roads.”``: a
+        person, a verb of giving and a noun of speech, a colon, then the quotation."""
+        if not sentence_frame.rstrip(" .!?").endswith(PLACEHOLDER):
+            return None
+        protected = protect(sentence_frame)
+        noun = _SPEECH_NOUN_COLON.search(protected)
+        if noun is None:
+            return None
+        subject = leading_subject(protected[: noun.start()] + " said")
+        source = parse_np(subject) if subject else None
+        if source is None or not source.is_person or not source.speaker[:1].isupper():
+            return None
+        allowed = {w.strip(",") for w in f"{restore(subject)} {source.role or ''}".split()}
+        before = _STATE_AFTER.sub("", protected[: noun.start()])  # "McConnell, R-Ky.,"
+        if not before.split() or before.split()[-1].strip(",") not in allowed:
+            return None  # something stands between the subject and the verb
+        resolved = self._ctx.resolve(source)
+        if resolved is None:
+            return None
+        return self._credit(resolved, clean(noun.group(1)), "direct")
 
     def _frame_speaker(
         self, paragraph: str, quotes: QuoteSpans, start: int, end: int
@@ -320,6 +371,23 @@ _PARTY_TAG = re.compile(
 )
 
 
+#: A verb of giving, a noun of speech, perhaps its audience, a colon and a quotation
+#: ending the sentence (see ``Attributor._speech_noun_colon``).
+_SPEECH_NOUN_COLON = re.compile(
+    r",?\s+((?:had|has|gave|gives|delivered|delivers|offered|offers|sent|sends)\s+"
+    r"(?:a|an|the|this|his|her|their|its)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:message|warning|explanation|answer|response|reply|retort|verdict|assessment|"
+    r"prediction|advice|reminder|rebuttal|plea|promise|statement|summary|diagnosis))"
+    r"(?:\s+(?:for|to)\s+[^:\x00]{1,40})?\s*:\s*\x00\s*[.!?]?\s*$"
+)
+#: A party-and-state tag between commas closing the subject: "Ann Bell, R-Ky.,".
+_STATE_AFTER = re.compile(r",\s*[RDI]-[A-Z][\w.\u2024]{0,12},?\s*$")
+#: A signature line: a full name (two to four capitalised words), then perhaps a comma
+#: and an organisation or role without a verb.
+_SIGNATURE = re.compile(
+    r"((?:[A-Z][\w'’.\u2024-]*\s+){1,3}[A-Z][\w'’\u2024-]*[a-z])"
+    r"(?:,\s+((?:[A-Z][\w'’.&-]*|of|for|and|the|on|at|in)(?:\s+(?:[A-Z][\w'’.&-]*|of|for|and|the|on|at|in)){0,9}))?\.?"
+)
 #: A sentence ending in a question or exclamation inside its closing quotation mark.
 _ENDS_ASKING = re.compile(r"[?!]\s*(?:''|[\"”’»'])\s*$")
 #: Where a clause of its own begins inside a sentence: ", and Ward replied, “…”".

@@ -117,7 +117,9 @@ def _scan(text: str, *, singles: bool) -> QuoteSpans | None:
                 spans.append((open_at, i))
                 open_at, closers = i, _DOUBLE_PAIRS[mark]
             else:
-                spans.append((open_at, j))
+                # "''… on 'Fox and Friends,''' said Vietor": the inner quote's closing
+                # mark, read after the outer one, belongs inside the span
+                spans.append((open_at, j + 1 if mark == "''" and text[j : j + 1] == "'" else j))
                 open_at = None
         elif mark == "“" and closer and not opener:
             spans.append((open_at, j))  # '“It's late,“ she said': a closing mark misdirected

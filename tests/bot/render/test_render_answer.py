@@ -63,6 +63,12 @@ def within_limits(card: Card) -> Card:
             "Mara Vell wrote in a post on X",
         ),
         (Attribution("Mara Vell", None, None, None, "direct"), "Mara Vell"),
+        # a speaker label or a signature line: the mark is not a word to show
+        (Attribution("Ana Ruiz", None, ":", None, "direct"), "Ana Ruiz"),
+        (
+            Attribution("Tara Voss", "Institute for Fiscal Studies", "—", None, "direct"),
+            "Tara Voss, Institute for Fiscal Studies",
+        ),
         (Attribution(kind="narration"), "the article"),
         (Attribution("ignored", None, None, None, "narration"), "the article"),
     ],

@@ -919,6 +919,48 @@ ROWS: list[dict] = [
         "paragraph": "Ames went on to win the race by “a mile.”",
         "want": {"kind": "narration"},
     },
+    {
+        "id": "inner-quote-closed-inside-doubled-singles",
+        "paragraph": (
+            "''They shout, 'Go home, you are not wanted here,''' said Mr. Ruiz, who was "
+            "born in Lima. ''This is my home.''"
+        ),
+        "sentence": "''This is my home.''",
+        "want": {"speaker": "Ruiz", "kind": "direct"},
+    },
+    {
+        "id": "quotation-signed-on-a-line-of-its-own",
+        "paragraph": (
+            '"We will not enter the next slump with a plan. Nobody has one.\n'
+            'Tara Voss, Institute for Fiscal Studies."'
+        ),
+        "sentence": "Nobody has one.",
+        "want": {"speaker": "Tara Voss", "role": "Institute for Fiscal Studies", "kind": "direct"},
+    },
+    {
+        "id": "signature-line-is-not-itself-a-quotation",
+        "paragraph": '"Nobody has a plan.\nTara Voss, Institute for Fiscal Studies."',
+        "sentence": "Tara Voss",
+        "want": {"kind": "narration"},
+    },
+    {
+        "id": "person-gives-a-noun-of-speech-then-a-colon-and-the-quotation",
+        "paragraph": "Pollster Dee Marsh had a simple explanation: “Voters are tired of both.”",
+        "want": {"speaker": "Dee Marsh", "cue": "had a simple explanation", "kind": "direct"},
+    },
+    {
+        "id": "noun-of-speech-after-a-party-tag-subject",
+        "paragraph": (
+            "Senate Leader Ann Bell, R-Ky., delivered a blunt message to the mayor: "
+            '"Stop attacking people and fix the roads."'
+        ),
+        "want": {"speaker": "Ann Bell", "kind": "direct"},
+    },
+    {
+        "id": "noun-of-speech-for-a-person-is-not-that-persons",
+        "paragraph": "The town had a message for Ann Bell: “Go home.”",
+        "want": {"speaker": None},
+    },
 ]
 
 
