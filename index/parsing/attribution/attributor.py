@@ -98,11 +98,16 @@ class Attributor:
             if attribution is None and fractions[i] >= 0.5:
                 attribution = self._shared_quote_owner(i, paragraph, quotes, spans, own)
                 if attribution is None and i + 1 < len(spans):
-                    if bare[i + 1]:  # `"...all of it?" Ruiz said.` split in two
+                    if bare[i + 1] or self._cue_opens(paragraph, quotes, spans, i):
+                        # `"...all of it?" Ruiz said.` split in two; `"All the way!" Dawson
+                        # shouted, shorthand for …`
                         attribution = own[i + 1] and _as_direct(own[i + 1])
                     elif own[i + 1] is None:
                         attribution = self._cue_after_question(paragraph, quotes, spans, i)
                     own[i] = attribution  # the quotations after it are the same speaker's
+                if attribution is None and i > 0 and bare[i - 1] and own[i - 1] is not None:
+                    attribution = own[i - 1]  # 'Byrd agreed. "Voters are tired."'
+                    own[i] = attribution and _as_direct(attribution)
                 if attribution is None:
                     attribution = self._frame_speaker(paragraph, quotes, start, end)
                 if attribution is None and continuation and _in_first_quote(quotes, start):
@@ -299,6 +304,22 @@ class Attributor:
             return None
         resolved = self._ctx.resolve(source)
         return None if resolved is None else self._credit(resolved, verb)
+
+    def _cue_opens(
+        self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int
+    ) -> bool:
+        """The sentence after a quotation ending in ``?`` or ``!`` opens with its own
+        speaker and cue, as if the quotation stood before it: ``Dawson shouted, …``."""
+        start, end = spans[index]
+        if not _ENDS_ASKING.search(paragraph[start:end]):
+            return False
+        following = _frame(paragraph, quotes, *spans[index + 1])
+        if PLACEHOLDER in following or not following.lstrip()[:1].isupper():
+            return False
+        own_cue = find_cue(following, self._ctx, quoted=False)
+        if own_cue is None or own_cue.source is None or not own_cue.source.is_person:
+            return False
+        return _quote_then_cue(f"{PLACEHOLDER} {following.strip()}", own_cue.cue, own_cue.source)
 
     def _cue_after_question(
         self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int

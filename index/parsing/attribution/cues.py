@@ -207,6 +207,9 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         adjacent = _QUOTE_NEAR.match(frame[match.end() :]) or _ends_with_quote(
             frame[: match.start()]
         )
+        if adjacent and quoted and cue.source is None and main is not None and main.source:
+            # '"…," Stevens says, but she cautions that "…"': the pronoun is the main cue's
+            return _remember(main, ctx)
         if adjacent and quoted and main is not None and _trailing_participle(frame, match):
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)

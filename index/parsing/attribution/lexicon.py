@@ -45,7 +45,7 @@ SPEECH_VERBS = _words(
 ACT_VERBS = _words(
     """
     declare announce report reveal disclose promise pledge vow predict estimate accuse urge
-    suggest note recall continue agree post describe maintain observe mention propose
+    suggest note recall continue agree disagree post describe maintain observe mention propose
     recommend threaten demand hint indicate signal conclude repeat email blog publish
     assure reassure remind inform advise apologize apologise wonder charge remember
     talk discuss instruct plead issue release

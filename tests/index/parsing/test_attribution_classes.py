@@ -961,6 +961,35 @@ ROWS: list[dict] = [
         "paragraph": "The town had a message for Ann Bell: “Go home.”",
         "want": {"speaker": None},
     },
+    {
+        "id": "pronoun-cue-after-the-main-cue-is-the-same-speaker",
+        "paragraph": (
+            '"Your luck is in how you use it," Stevens says, but she cautions that she sees '
+            '"two sides to it."'
+        ),
+        "want": {"speaker": "Stevens", "cue": "says", "kind": "direct"},
+    },
+    {
+        "id": "short-cue-sentence-introduces-the-quotation-after-it",
+        "paragraph": (
+            "Harbor College's Dana Byrd agreed. \"The council is out of time. At this point "
+            'the choice is made."'
+        ),
+        "sentence": "At this point",
+        "want": {"speaker": "Harbor College's Dana Byrd", "kind": "direct"},
+    },
+    {
+        "id": "disagreed-introduces-the-quotation-after-it",
+        "paragraph": "Ann Bell disagreed. “We will not close the pool.”",
+        "sentence": "“We will not close the pool.”",
+        "want": {"speaker": "Ann Bell", "cue": "disagreed", "kind": "direct"},
+    },
+    {
+        "id": "exclamation-split-from-a-cue-with-more-after-it",
+        "paragraph": '"All the way!" Dawson shouted, meaning the fight would go to the floor.',
+        "sentence": '"All the way!"',
+        "want": {"speaker": "Dawson", "cue": "shouted", "kind": "direct"},
+    },
 ]
 
 
