@@ -360,6 +360,21 @@ def report(samples: list[Sample], grades: list[str]) -> str:
     return "\n".join(lines)
 
 
+def category_report(samples: list[Sample], grades: list[str]) -> str:
+    """Our dev sets by question category: how many, and the share answered confidently
+    (out of fold): near-topic and speaker questions the article cannot answer should
+    not be confident, answerable ones should."""
+    by: dict[str, list[str]] = {}
+    for s, g in zip(samples, grades, strict=True):
+        if s.source == "dev" and s.category:
+            by.setdefault(s.category, []).append(g)
+    parts = [
+        f"{category} {sum(g == 'high' for g in got) / len(got):.2f} of {len(got)}"
+        for category, got in sorted(by.items())
+    ]
+    return "dev categories, confident share: " + "; ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path, default=DEFAULT_SQUAD)
@@ -377,8 +392,19 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="read each question with the held-out reader of bench.train_reader (var/reader)",
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SIGNAL",
+        help="fit as if SIGNAL were absent (an ablation; repeatable)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
+    unknown = set(args.without) - set(NAMES)
+    if unknown:
+        print(f"error: unknown signals {sorted(unknown)}", file=sys.stderr)
+        return 2
     if not (args.squad / "questions.jsonl").is_file():
         print(f"error: no SQuAD 2.0 folder at {args.squad} (use --squad DIR)", file=sys.stderr)
         return 2
@@ -390,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
         samples = squad_samples(args.squad, encoder, readers) + dev_samples(encoder, readers)
         if args.samples:
             args.samples.write_bytes(pickle.dumps(samples))
+    for name in args.without:  # a constant column gets no weight
+        for sample in samples:
+            sample.x = sample.x.copy()
+            sample.x[NAMES.index(name)] = 0.0
     p_answer, p_topic = out_of_fold(samples, args.c, args.dev_share)
     high, none = cutoffs(samples, p_answer, p_topic, args.target)
     grades = [
@@ -401,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         f"none {none:.3f}"
     )
     print(report(samples, grades))
+    print(category_report(samples, grades))
     names = NAMES
     a_full, t_full = fit_both(samples, args.c, args.dev_share)
     a_names, a_model = _pruned(a_full, names)

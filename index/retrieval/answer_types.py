@@ -65,3 +65,115 @@ def sentence_types(sentence: Sentence) -> frozenset[str]:
     if sentence.attribution.speaker or _NAME.search(text[1:]):
         types.add("person")
     return frozenset(types)
+
+
+# ------------------------------------------------------------------ answer slots
+# A finer check than the type: "how many tanks" wants a count *of tanks*, "how much did
+# she pay" an amount of money, "what time" a clock time, "how long" a duration. A passage
+# with some number, or some time word, does not fill such a slot; a near-topic question
+# the article cannot answer usually lands on exactly such a passage.
+_HOW_MANY = re.compile(
+    r"\bhow many\s+(?:of\s+)?(?:the\s+|these\s+|those\s+|their\s+)?"
+    r"([a-z'’-]+(?:\s+[a-z'’-]+){0,2})",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
+_MONEY_WORDS = re.compile(
+    r"\b(?:pay|pays|paid|cost|costs|costing|earn|earns|earned|fine|fined|charge|charged|worth|"
+    r"spend|spent|price|priced|salary|wage|wages|owe|owed|money|prize|fee|fees|bill|raise|"
+    r"raised|sell|sold|buy|bought|budget)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d|\d[\d,.]*\s?(?:[kmb]n?|bn|million|billion|thousand)?\s*"
+    r"(?:dollars?|pounds?|euros?|pence|cents?|yen|francs?|rupees?|crowns?)\b"
+    r"|\b\d[\d,.]*p\b",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d{2}\b|\bo['’]clock\b"
+    r"|\bnoon\b|\bmidnight\b|\bdawn\b|\bdusk\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"several|few|many|dozens? of|hundreds of)\s+(?:more\s+)?(?:-\s*)?"
+    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries)\b"
+    r"|\b(?:\d+|\w+)-(?:second|minute|hour|day|week|month|year)\b"
+    rf"|\b(?:until|till|through|into)\s+(?:next\s+|the\s+end\s+of\s+)?"
+    rf"(?:{_DAYS}|{_MONTHS}|week|month|year|summer|winter|spring|autumn)\b",
+    re.IGNORECASE,
+)
+_COUNT_WORD = re.compile(
+    _NUMBER.pattern + r"|\b(?:dozens|scores|hundreds|thousands|several|no)\b", re.IGNORECASE
+)
+#: A count: a number that is not a year or a day of the month.
+_COUNT = re.compile(
+    r"(?<![\w.])\d[\d,.]*(?!\w)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|dozen|"
+    r"dozens)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(
+    rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"
+)
+_NOUN_STOP = frozenset(
+    "are were is was do does did have has had will would can could should may might must "
+    "been be being get got there they it he she we you i in on at to for from by with about "
+    "than more".split()
+)
+
+
+def _head_noun(phrase: str) -> str | None:
+    """The counted noun of "how many …": the last word before a verb or preposition."""
+    taken: list[str] = []
+    for word in phrase.lower().split():
+        if word in _NOUN_STOP:
+            break
+        taken.append(word)
+    return taken[-1] if taken else None
+
+
+def _counted(noun: str, text: str) -> bool:
+    """A number (or a count word) among the four words before ``noun`` or its stem."""
+    from index.search.lexical import stem  # a leaf module; imported late to stay cheap
+
+    target = stem(noun)
+    words = re.findall(r"[\w'’$£€.,-]+", text)
+    for at, word in enumerate(words):
+        if stem(word.lower().strip(".,")) != target:
+            continue
+        if any(_COUNT_WORD.search(w) for w in words[max(0, at - 4) : at]):
+            return True
+    return False
+
+
+#: What each unfilled slot tells the reader, shown above the closest passages.
+SLOT_NOTES = {
+    "count": "The closest passages give no count: the article may not say how many.",
+    "amount": "The closest passages name no amount: the article may not say how much.",
+    "clock": "The closest passages give no time of day.",
+    "duration": "The closest passages give no length of time.",
+}
+
+
+def unfilled_slot(question: str, text: str) -> str | None:
+    """The precise slot the question names (a count of something, an amount of money, a
+    clock time, a duration; keys of ``SLOT_NOTES``) when ``text`` (the best passage and
+    its neighbours) does not fill it, else None."""
+    many = _HOW_MANY.search(question)
+    if many:
+        noun = _head_noun(many.group(1))
+        if (noun is not None and _counted(noun, text)) or _COUNT.search(_YEAR.sub(" ", text)):
+            return None  # "14 tanks", or a count in other words: "a crowd of 31,406"
+        return "count"
+    if _HOW_MUCH.search(question):
+        if _MONEY_WORDS.search(question):
+            return None if _MONEY.search(text) else "amount"
+        return None if _NUMBER.search(text) else "amount"
+    if re.search(r"\bwhat time\b", question, re.IGNORECASE):
+        return None if _CLOCK.search(text) else "clock"
+    if re.search(r"\bhow long\b", question, re.IGNORECASE):
+        met = _DURATION.search(text) or _COUNT.search(_YEAR.sub(" ", text))
+        return None if met else "duration"
+    return None

@@ -33,7 +33,7 @@ from index.errors import InvalidQuestion
 from index.models import Answer, Attribution, Quote
 from index.reader.pairs import sentence_side
 from index.reader.pin import READER_WEIGHT
-from index.retrieval.answer_types import question_type
+from index.retrieval.answer_types import SLOT_NOTES, question_type, unfilled_slot
 from index.retrieval.confidence import (
     Calibration,
     Confidence,
@@ -264,7 +264,7 @@ class Retriever:
             window_words=frozenset().union(*(index.sentence_tokens[r] for r in window)),
             paragraph_words=index.paragraph_tokens[p_row],
             sentence_words=index.sentence_tokens[row],
-            window_text=" ".join(index.sentence(index.sentence_refs[r]).text for r in window),
+            window_text=self._window_text(best),
             paragraph_text=index.paragraph(best.ref.article, best.ref.paragraph).text,
             corpus_words=lexical.document_frequency,
             question_type=question_type(text),
@@ -339,7 +339,18 @@ class Retriever:
             note, ceiling = f"The article never mentions {shown}.", "low"
         grounded = 1.0 - len(missing) / len(intent.terms) if intent.terms else 1.0
         ranked = self.reread(text, ranked)
+        slot = unfilled_slot(text, self._window_text(ranked[0]))
+        if slot and note is None:  # "how many tanks …?" over a passage with no count
+            note, ceiling = SLOT_NOTES[slot], "low"
         return Prepared(intent, ranked, ceiling, note, floor, by_source, grounded)
+
+    def _window_text(self, best: Candidate) -> str:
+        """The best sentence with its neighbours in the paragraph, as one text."""
+        index = self.index
+        siblings = index.paragraph_sentences[index.sentence_paragraph_row[best.row]]
+        at = siblings.index(best.row)
+        window = siblings[max(0, at - 1) : at + 2]
+        return " ".join(index.sentence(index.sentence_refs[r]).text for r in window)
 
     def reread(self, text: str, ranked: list[Candidate]) -> list[Candidate]:
         """The first ``reader_candidates`` reordered by their score plus the reader's

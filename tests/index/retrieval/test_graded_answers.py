@@ -10,6 +10,7 @@ from hostile import check_quotes
 from support import ROOT
 
 from index.engine import Engine, EngineConfig
+from index.retrieval.answer_types import SLOT_NOTES
 from index.retrieval.retriever import FOREIGN_NOTE
 
 pytestmark = pytest.mark.model
@@ -125,3 +126,15 @@ def test_with_several_articles_an_about_question_lists_them(real_encoder, tmp_pa
     filtered = engine.ask("summary", article="st-aubin-flash-flood.txt")
     assert filtered.confidence == "high"
     assert {q.article_id for q in filtered.quotes} == {"st-aubin-flash-flood.txt"}
+
+
+def test_a_precise_slot_the_article_does_not_fill_is_hedged(real_engine: Engine) -> None:
+    """ "How much …" over passages naming no amount: the closest passages, hedged, with a
+    note saying what they lack; a question the same passage answers is not capped."""
+    hedged = real_engine.ask("how much did the US spend on the mines?")
+    assert hedged.confidence == "low"
+    assert hedged.note == SLOT_NOTES["amount"]
+    assert hedged.quotes
+    answered = real_engine.ask("when did the embassy close?")
+    assert answered.confidence == "high"
+    assert answered.note is None

@@ -1,0 +1,50 @@
+"""Answer slots: a question naming a precise slot, and whether a passage fills it.
+
+Every question and passage here is invented for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "slot"),
+    [
+        # a count of the thing asked about, or a count in other words
+        ("how many tanks has Norland sent?", "Norland has sent 14 tanks since March.", None),
+        ("how many fans were at the game?", "The crowd of 31,406 sang throughout.", None),
+        ("How many of the workers were women?", "Of the 40 workers, a dozen were women.", None),
+        ("how many tanks has Norland sent?", "Norland sent more aid in 2023.", "count"),
+        ("how many tanks has Norland sent?", "Norland promised tanks on March 3.", "count"),
+        # an amount of money, or any number for other "how much"
+        ("how much did Ashby pay for Moss?", "Ashby signed Moss for a £4.5m fee.", None),
+        ("how much did the study cost?", "The study cost 2 million euros.", None),
+        ("how much did Ashby pay for Moss?", "Ashby signed Moss in 2021 on a long deal.", "amount"),
+        ("how much did the river rise?", "The river rose 3.2 metres overnight.", None),
+        # a clock time
+        ("what time did the match kick off?", "The match kicked off at 3pm.", None),
+        ("what time does the 43 leave?", "The bus leaves at 07:15 from the square.", None),
+        ("what time did the match kick off?", "The match kicked off on Saturday.", "clock"),
+        # a length of time
+        ("how long did the jury deliberate?", "The jury deliberated for six hours.", None),
+        ("how long will the road stay shut?", "It stays shut at least through Thursday.", None),
+        (
+            "how long did the jury deliberate?",
+            "The jury returned its verdict on Friday.",
+            "duration",
+        ),
+        # questions naming no precise slot are never capped by this
+        ("when did the bridge open?", "The council met on Friday.", None),
+        ("who won the vote?", "The vote was close.", None),
+        ("what did the mayor say?", "The mayor spoke at length.", None),
+    ],
+)
+def test_unfilled_slot(question: str, passage: str, slot: str | None) -> None:
+    assert unfilled_slot(question, passage) == slot
+
+
+def test_every_slot_has_a_note() -> None:
+    assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration"}
+    assert all(note.endswith(".") for note in SLOT_NOTES.values())
