@@ -78,30 +78,37 @@ _HOW_MANY = re.compile(
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
-_MONEY_WORDS = re.compile(
-    r"\b(?:pay|pays|paid|cost|costs|costing|earn|earns|earned|fine|fined|charge|charged|worth|"
-    r"spend|spent|price|priced|salary|wage|wages|owe|owed|money|prize|fee|fees|bill|raise|"
-    r"raised|sell|sold|buy|bought|budget)\b",
+_MONEY_WORDS = re.compile(  # words that ask for money only ("charge", "bill", "fine" need not)
+    r"\b(?:pay|pays|paid|cost|costs|costing|earn|earns|earned|fined|worth|spend|spent|price|"
+    r"priced|salary|salaries|wage|wages|owe|owed|money|fee|fees|funding|budget)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
     r"[$£€¥]\s?\d|\d[\d,.]*\s?(?:[kmb]n?|bn|million|billion|thousand)?\s*"
-    r"(?:dollars?|pounds?|euros?|pence|cents?|yen|francs?|rupees?|crowns?)\b"
+    r"(?:dollars?|pounds?|euros?|pence|cents?|yen|yuan|francs?|rupees?|crowns?|lira|lire|"
+    r"marks?|rubles?|roubles?|pesos?|shillings?|dinars?|rand|kron[aeo]r?|zlotys?|won|guineas?)\b"
     r"|\b\d[\d,.]*p\b",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(
     r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d{2}\b|\bo['’]clock\b"
-    r"|\bnoon\b|\bmidnight\b|\bdawn\b|\bdusk\b",
+    r"|\bnoon\b|\bmidnight\b|\bdawn\b|\bdusk\b|\b(?:at|by|in the|during the|each|every)\s+"
+    r"(?:night|morning|afternoon|evening|daybreak|sunrise|sunset)\b",
     re.IGNORECASE,
 )
+#: A large number however written: "14 million", "2.5bn", "a thousand".
+_LARGE = re.compile(r"\b(?:\d[\d,.]*\s?|a\s)(?:million|billion|trillion|thousand|bn|m)\b", re.I)
 _DURATION = re.compile(
     r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"several|few|many|dozens? of|hundreds of)\s+(?:more\s+)?(?:-\s*)?"
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries)\b"
     r"|\b(?:\d+|\w+)-(?:second|minute|hour|day|week|month|year)\b"
     rf"|\b(?:until|till|through|into)\s+(?:next\s+|the\s+end\s+of\s+)?"
-    rf"(?:{_DAYS}|{_MONTHS}|week|month|year|summer|winter|spring|autumn)\b",
+    rf"(?:{_DAYS}|{_MONTHS}|week|month|year|summer|winter|spring|autumn)\b"
+    r"|\b(?:until further notice|indefinitely|temporarily|permanently|for good|for now|"
+    r"for the (?:time being|foreseeable future)|for (?:a|an|the) (?:while|time))\b"
+    r"|\b(?:since|until|till|through|into)\s+(?:\w+\s+){0,3}?"
+    r"(?:(?:1[0-9]|20)\d\d|century|decade|war|reign)",
     re.IGNORECASE,
 )
 _COUNT_WORD = re.compile(
@@ -111,11 +118,28 @@ _COUNT_WORD = re.compile(
 _COUNT = re.compile(
     r"(?<![\w.])\d[\d,.]*(?!\w)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|dozen|"
-    r"dozens)\b",
+    r"dozens|none|zero|single|both|pair)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(
     rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"
+)
+#: "When did …", "what year …", "what date …" (not "since when", "when asked").
+_WHEN = re.compile(
+    r"^\W*when\b(?![^,]*,\s*(?:what|which|who|whom|how|where|why)\b)"
+    r"|\bwhat (?:year|date|day|month)\b",
+    re.IGNORECASE,
+)
+#: A date or a time: a day, a month, a year, a clock time, or words that place an event.
+_DATE = re.compile(
+    rf"\b(?:{_DAYS}|{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+    r"|\b(?:1[0-9]|20)\d\d(?:s)?\b|\b\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}/\d{1,2}"
+    r"|\b(?:yesterday|today|tonight|tomorrow|overnight|ago|recently|soon|later|earlier|once|"
+    r"now|currently|weekend|spring|summer|autumn|fall|winter|century|centuries|decade|decades|"
+    r"year|years|month|months|week|weeks|morning|afternoon|evening|night|dawn|noon|midnight|"
+    r"era|age|period|reign|during|when|after|before|since|until|while|first|last|next)\b"
+    r"|\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b|p\.?m\b)",
+    re.IGNORECASE,
 )
 _NOUN_STOP = frozenset(
     "are were is was do does did have has had will would can could should may might must "
@@ -154,6 +178,7 @@ SLOT_NOTES = {
     "amount": "The closest passages name no amount: the article may not say how much.",
     "clock": "The closest passages give no time of day.",
     "duration": "The closest passages give no length of time.",
+    "date": "The closest passages give no date or time.",
 }
 
 
@@ -169,11 +194,13 @@ def unfilled_slot(question: str, text: str) -> str | None:
         return "count"
     if _HOW_MUCH.search(question):
         if _MONEY_WORDS.search(question):
-            return None if _MONEY.search(text) else "amount"
+            return None if _MONEY.search(text) or _LARGE.search(text) else "amount"
         return None if _NUMBER.search(text) else "amount"
     if re.search(r"\bwhat time\b", question, re.IGNORECASE):
         return None if _CLOCK.search(text) else "clock"
     if re.search(r"\bhow long\b", question, re.IGNORECASE):
         met = _DURATION.search(text) or _COUNT.search(_YEAR.sub(" ", text))
         return None if met else "duration"
+    if _WHEN.search(question):
+        return None if _DATE.search(text) else "date"
     return None

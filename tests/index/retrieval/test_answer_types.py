@@ -35,8 +35,27 @@ from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
             "The jury returned its verdict on Friday.",
             "duration",
         ),
+        ("How long has the rule applied?", "The rule has applied since the 1970s.", None),
+        (
+            "For how long did the family farm there?",
+            "They farmed it well into the last century.",
+            None,
+        ),
+        ("What time of day did they meet?", "They met in secret at night.", None),
+        ("how long will the office stay shut?", "The office is closed until further notice.", None),
+        ("how much did the town spend?", "The town spent 14 million on the scheme.", None),
+        ("how much was she charged for it?", "She was charged 40 kilos of grain.", None),
+        # other currencies; none and single are counts too
+        ("How much could she claim?", "She could claim 6 million lira from the state.", None),
+        ("How many of the treaties name it?", "None of the treaties name it.", None),
+        # a date or a time of the event
+        ("when did the bridge open?", "The bridge opened on Friday.", None),
+        ("When was the mill built?", "The mill was built in 1884.", None),
+        ("what year did the mill close?", "The mill closed after the war ended.", None),
+        ("when is the appeal hearing?", "Her lawyer said she would appeal.", "date"),
+        # "when" opening a clause of its own is not the question word
+        ("When the river floods, what closes first?", "The ford closes first.", None),
         # questions naming no precise slot are never capped by this
-        ("when did the bridge open?", "The council met on Friday.", None),
         ("who won the vote?", "The vote was close.", None),
         ("what did the mayor say?", "The mayor spoke at length.", None),
     ],
@@ -46,5 +65,5 @@ def test_unfilled_slot(question: str, passage: str, slot: str | None) -> None:
 
 
 def test_every_slot_has_a_note() -> None:
-    assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration"}
+    assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration", "date"}
     assert all(note.endswith(".") for note in SLOT_NOTES.values())
