@@ -305,34 +305,42 @@ class Attributor:
         resolved = self._ctx.resolve(source)
         return None if resolved is None else self._credit(resolved, verb)
 
+    def _after_question(
+        self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int
+    ) -> str | None:
+        """The frame of the sentence after sentence ``index`` when ``index`` is a quotation
+        ending in ``?`` or ``!`` (where the splitter cut it from its cue) and the next
+        sentence opens with a capital and holds no quotation; else None."""
+        start, end = spans[index]
+        if not _ENDS_ASKING.search(paragraph[start:end]):
+            return None
+        following = _frame(paragraph, quotes, *spans[index + 1])
+        if PLACEHOLDER in following or not following.lstrip()[:1].isupper():
+            return None
+        return following.strip()
+
     def _cue_opens(
         self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int
     ) -> bool:
         """The sentence after a quotation ending in ``?`` or ``!`` opens with its own
         speaker and cue, as if the quotation stood before it: ``Dawson shouted, …``."""
-        start, end = spans[index]
-        if not _ENDS_ASKING.search(paragraph[start:end]):
-            return False
-        following = _frame(paragraph, quotes, *spans[index + 1])
-        if PLACEHOLDER in following or not following.lstrip()[:1].isupper():
+        following = self._after_question(paragraph, quotes, spans, index)
+        if following is None:
             return False
         own_cue = find_cue(following, self._ctx, quoted=False)
         if own_cue is None or own_cue.source is None or not own_cue.source.is_person:
             return False
-        return _quote_then_cue(f"{PLACEHOLDER} {following.strip()}", own_cue.cue, own_cue.source)
+        return _quote_then_cue(f"{PLACEHOLDER} {following}", own_cue.cue, own_cue.source)
 
     def _cue_after_question(
         self, paragraph: str, quotes: QuoteSpans, spans: list[tuple[int, int]], index: int
     ) -> Attribution | None:
         """``“It happens, right?” Ames went on, ignoring her.``: a quotation ending in ``?``
         or ``!`` was split from the speaker and verb that follow it; read them as one."""
-        start, end = spans[index]
-        if not _ENDS_ASKING.search(paragraph[start:end]):
+        following = self._after_question(paragraph, quotes, spans, index)
+        if following is None:
             return None
-        following = _frame(paragraph, quotes, *spans[index + 1])
-        if PLACEHOLDER in following or not following.lstrip()[:1].isupper():
-            return None
-        found = self._verb_speaker(f"{PLACEHOLDER} {following.strip()}")
+        found = self._verb_speaker(f"{PLACEHOLDER} {following}")
         return None if found is None else _as_direct(found)
 
     def _inverted_any_verb(self, sentence_frame: str) -> Attribution | None:
