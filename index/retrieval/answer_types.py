@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from index.models import Sentence
+from index.search.lexical import stem
 
 _QUESTION_TYPES = (
     (
@@ -160,8 +161,6 @@ def _head_noun(phrase: str) -> str | None:
 
 def _counted(noun: str, text: str) -> bool:
     """A number (or a count word) among the four words before ``noun`` or its stem."""
-    from index.search.lexical import stem  # a leaf module; imported late to stay cheap
-
     target = stem(noun)
     words = re.findall(r"[\w'’$£€.,-]+", text)
     for at, word in enumerate(words):
