@@ -17,7 +17,7 @@ import re
 import index.parsing.attribution.lexicon as lx
 from index.models import NARRATION, Attribution, QuoteKind
 from index.parsing.attribution.context import Context
-from index.parsing.attribution.cues import find_cue
+from index.parsing.attribution.cues import PARTY_STATE, find_cue
 from index.parsing.attribution.phrases import (
     AFTER_PREPOSITION,
     TIME_HEAD,
@@ -256,7 +256,10 @@ class Attributor:
         if source is None or not source.is_person or not source.speaker[:1].isupper():
             return None
         allowed = {w.strip(",") for w in f"{restore(subject)} {source.role or ''}".split()}
-        before = _STATE_AFTER.sub("", protected[: noun.start()])  # "McConnell, R-Ky.,"
+        before = protected[: noun.start()].rstrip(" ,")
+        head, _, last = before.rpartition(",")
+        if head and PARTY_STATE.fullmatch(last.strip()):
+            before = head  # "McConnell, R-Ky.,"
         if not before.split() or before.split()[-1].strip(",") not in allowed:
             return None  # something stands between the subject and the verb
         resolved = self._ctx.resolve(source)
@@ -409,8 +412,6 @@ _SPEECH_NOUN_COLON = re.compile(
     r"prediction|advice|reminder|rebuttal|plea|promise|statement|summary|diagnosis))"
     r"(?:\s+(?:for|to)\s+[^:\x00]{1,40})?\s*:\s*\x00\s*[.!?]?\s*$"
 )
-#: A party-and-state tag between commas closing the subject: "Ann Bell, R-Ky.,".
-_STATE_AFTER = re.compile(r",\s*[RDI]-[A-Z][\w.\u2024]{0,12},?\s*$")
 #: A signature line: a full name (two to four capitalised words), then perhaps a comma
 #: and an organisation or role without a verb.
 _SIGNATURE = re.compile(

@@ -749,7 +749,7 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
             for i, segment in enumerate(segments[:j])
         ):
             break
-        if _PARTY_STATE.fullmatch(segments[j].strip()):
+        if PARTY_STATE.fullmatch(segments[j].strip()):
             continue  # "R-Ohio"
         if segments[j].startswith("of ") and _OF_PLACE.fullmatch(segments[j].split(",")[0]):
             continue  # "of Dayton, Ohio": the speaker's hometown
@@ -832,7 +832,8 @@ def _named_member(segments: list[str]) -> Source | None:
 
 _STATES = frozenset(lx.US_STATE_ABBREVIATIONS)
 _RELATIVE = re.compile(r"\s*(?:who|which|whose|whom)\b", re.IGNORECASE)
-_PARTY_STATE = re.compile(r"\(?[RDI](?:-[A-Z][\w.\u2024 ]*)?\)?")
+#: A party-and-state tag: "R-Ohio", "(D-Calif.)", "I".
+PARTY_STATE = re.compile(r"\(?[RDI](?:-[A-Z][\w.\u2024 ]*)?\)?")
 
 
 def _appositive_like(segment: str) -> bool:
@@ -846,7 +847,7 @@ def _appositive_like(segment: str) -> bool:
         or first.lower() in {"who", "which", "whose", "whom", "his", "her", "its", "their", "too"}
         or first[:1].islower()
         or first[:1].isdigit()
-        or _PARTY_STATE.fullmatch(segment.strip()) is not None
+        or PARTY_STATE.fullmatch(segment.strip()) is not None
         or (len(words) == 1 and (first.endswith((".", "\u2024")) or first in _STATES))
         or any(bare(w) in lx.ROLE_WORDS for w in words)
         or " of " in segment
@@ -874,7 +875,7 @@ def _in_relative(segments: list[str], i: int) -> bool:
 def _is_role(role: str) -> bool:
     first = role.split()[0].lower() if role.split() else ""
     return not (
-        _PARTY_STATE.fullmatch(role)
+        PARTY_STATE.fullmatch(role)
         or role.lower() in {"too", "also", "however"}
         or first in _ROLE_NOT_FIRST
     )
