@@ -32,6 +32,7 @@ from typing import Literal
 import numpy as np
 
 from index.encoding.base import Encoder
+from index.parsing.attribution import lexicon as lx
 from index.retrieval.aliases import Grounding
 from index.retrieval.speakers import SpeakerTable
 from index.search.lexical import STOPWORDS, content_words, stem
@@ -54,6 +55,20 @@ _GENERIC = frozenset(
         "source sources man woman men women local top senior former group the"
     ).split()
 )
+# Nouns that name who someone is (a role, a relation, a body): when such a word heads the
+# phrase ("keeler's mom", "the port callan chairman"), a source that lacks it is somebody
+# else, however many of the other words it holds ("Dustin Keeler", "Port Callan manager").
+_FAMILY = frozenset(
+    (
+        "mom mum mother dad father brother sister son daughter wife husband widow widower "
+        "partner girlfriend boyfriend fiance fiancee parents parent family relatives relative "
+        "uncle aunt cousin nephew niece grandson granddaughter grandmother grandfather "
+        "grandparents children child kids friend friends neighbour neighbours neighbor "
+        "neighbors colleague colleagues agent"
+    ).split()
+)
+_HEAD_NOUNS = lx.ROLE_WORDS | lx.PERSON_NOUNS | lx.ORG_WORDS | _FAMILY
+_PHRASE_BREAK = lx.PREPOSITIONS | frozenset({"who", "whom", "whose", "that", "which"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +109,17 @@ class SourceMatch:
         if self.status == "absent":
             return f"The article never mentions ‘{self.phrase}’."
         return None
+
+
+def phrase_head(wanted: list[str], phrase: str) -> str | None:
+    """The noun that says who a source phrase means, when it is a role, a relation or a
+    body: the last content word before a preposition or relative ("mom" of "keeler's
+    mom", "pensioner" of "pensioner from scarthwaite"); None for a name ("keeler")."""
+    words = [w.lower() for w in _WORD.findall(phrase)]
+    cut = next((i for i, w in enumerate(words) if i and w in _PHRASE_BREAK), len(words))
+    kept = set(content_words(" ".join(words[:cut])))
+    head = next((w for w in reversed(wanted) if w in kept), None)
+    return head if head in _HEAD_NOUNS else None
 
 
 def close(a: str, b: str) -> bool:
@@ -216,7 +242,7 @@ class SourceTable:
         candidates = [
             (i, s) for i, s in enumerate(self.sources) if articles is None or s.articles & articles
         ]
-        shares = self._shares(wanted, candidates)
+        shares = self._shares(wanted, candidates, phrase)
         whole = [s for share, s in shares if share >= 1.0 - 1e-9]
         if whole:
             return self._quoted(phrase, whole, articles, "quoted")
@@ -225,6 +251,9 @@ class SourceTable:
             return mention
         best = max((share for share, _ in shares), default=0.0)
         most = [s for share, s in shares if share >= max(best, WORD_MATCH) - 1e-9]
+        head = phrase_head(wanted, phrase)
+        if head in _FAMILY and len(wanted) > 1:  # "keeler's mom": only a source who is one
+            candidates = [(i, s) for i, s in candidates if _held(head, s.words)]
         if not most and encoder is not None:
             most = self._by_meaning(phrase, candidates, encoder)
         if most:
@@ -253,20 +282,24 @@ class SourceTable:
         return SourceMatch(phrase, status, tuple(s.name for s in sources), tuple(rows))
 
     def _shares(
-        self, wanted: list[str], candidates: list[tuple[int, Source]]
+        self, wanted: list[str], candidates: list[tuple[int, Source]], phrase: str = ""
     ) -> list[tuple[float, Source]]:
         """Each source with the rarity-weighted share of the phrase its words hold; a
         source holding only generic words ("officials") of a phrase with specific ones
-        ("local mp") does not count."""
+        ("local mp") does not count, nor one lacking the phrase's head noun when that
+        names a role, a relation or a body (``phrase_head``)."""
         lexical = self.index.sentence_lexical
         weights = {w: lexical.idf(stem(w)) for w in wanted}
         total = sum(weights.values()) or 1.0
         specific = [w for w in wanted if w not in _GENERIC]
+        head = phrase_head(wanted, phrase)
         shares = []
         for _, source in candidates:
             have = [w for w in wanted if _held(w, source.words)]
             if specific and not any(w in have for w in specific):
                 continue
+            if head is not None and len(wanted) > 1 and head not in have:
+                continue  # "keeler's mom" is not Keeler, "celtic's manager" not any manager
             shares.append((sum(weights[w] for w in have) / total, source))
         return shares
 

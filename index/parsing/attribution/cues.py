@@ -210,6 +210,17 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         if adjacent and quoted and cue.source is None and main is not None and main.source:
             # '"…," Stevens says, but she cautions that "…"': the pronoun is the main cue's
             return _remember(main, ctx)
+        if (
+            adjacent
+            and quoted
+            and main is not None
+            and main.source is not None
+            and cue.source is not None
+            and cue.source.speaker == main.source.speaker
+        ):
+            # "Her son, Tom Daly, said she … had kept writing '…'": one speaker; the main
+            # cue keeps the role its subject gave
+            return _remember(main, ctx)
         if adjacent and quoted and main is not None and _trailing_participle(frame, match):
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)

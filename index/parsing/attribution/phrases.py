@@ -109,6 +109,11 @@ _LAST_WORD = re.compile(r"(?:^|\s)([\w'’]+)$")
 _RELATIVE_SPLIT = re.compile(r"\s+(?:who|which|whose)\s+")
 _PHRASE_BREAK = re.compile(r"[,.;:!?\"“”‘’()\n—–]")
 _PRONOUN_START = re.compile(r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|I|We)\b)")
+#: A description, then the name it describes, opening a sentence: "Her son, Tom Daly, said".
+_DESCRIBED_NAME_START = re.compile(
+    r"\s*(?:[Tt]he|[Aa]n?|[Hh]er|[Hh]is|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y)\s+[a-z][\w'’-]*"
+    r"(?:\s+[\w'’-]+){0,4}?,\s+(" + _NAME_RUN.pattern + r"),"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +471,7 @@ def leading_subject(text: str) -> str | None:
             text = text[place.end() :]
         while (more := _ADVERBIAL_TAIL.match(text)) is not None:
             text = text[more.end() :]
-    match = _PRONOUN_START.match(text)
+    match = _PRONOUN_START.match(text) or _DESCRIBED_NAME_START.match(text)
     if match:
         return match.group(1)
     tokens = text.split()

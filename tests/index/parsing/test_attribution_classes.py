@@ -985,6 +985,15 @@ ROWS: list[dict] = [
         "want": {"speaker": "Ann Bell", "cue": "disagreed", "kind": "direct"},
     },
     {
+        "id": "described-name-then-a-participle-before-a-partial-quote",
+        "context": ["The publisher, Larch Press, said she was a giant."],
+        "paragraph": (
+            "Her son, Tom Daly, said she had been ill for months but had kept writing "
+            "‘a page a day, even when the page was short’ until the end."
+        ),
+        "want": {"speaker": "Tom Daly", "role": "Her son", "cue": "said"},
+    },
+    {
         "id": "exclamation-split-from-a-cue-with-more-after-it",
         "paragraph": '"All the way!" Dawson shouted, meaning the fight would go to the floor.',
         "sentence": '"All the way!"',

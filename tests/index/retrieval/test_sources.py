@@ -8,7 +8,7 @@ import pytest
 from support import FakeEncoder
 
 from index.engine import Engine, EngineConfig
-from index.retrieval.sources import SourceTable, close
+from index.retrieval.sources import SourceTable, close, phrase_head
 
 ARTICLE = """Harbour pier closes after storm damage
 
@@ -92,6 +92,32 @@ def test_descriptions_worded_otherwise_rank_as_plain_questions(
     assert match.status == "unknown"
     assert not match.caps_confidence
     assert match.note is None
+
+
+@pytest.mark.parametrize("phrase", ["ilse brandt's husband", "the harbour master's daughter"])
+def test_a_relative_of_a_quoted_source_is_not_that_source(table: SourceTable, phrase: str) -> None:
+    """Most of the words name Ilse Brandt, but the phrase means someone else: her husband
+    is not quoted, so her words must not be given as his."""
+    match = table.resolve(phrase)
+    assert "Ilse Brandt" not in match.names
+
+
+@pytest.mark.parametrize(
+    ("phrase", "head"),
+    [
+        ("keeler's mom", "mom"),
+        ("the port callan chairman", "chairman"),
+        ("pensioner from scarthwaite", "pensioner"),
+        ("two committee members who voted against", None),  # "members": not a role word
+        ("the president of the republic", "president"),
+        ("keeler", None),  # a name
+        ("the bank's governor", "governor"),
+    ],
+)
+def test_phrase_head(phrase: str, head: str | None) -> None:
+    from index.search.lexical import content_words
+
+    assert phrase_head(content_words(phrase), phrase) == head
 
 
 def test_article_rows_are_in_reading_order(table: SourceTable) -> None:
