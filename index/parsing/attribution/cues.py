@@ -91,7 +91,10 @@ _SUBORDINATOR_OPEN = re.compile(
 _ADJECTIVE_ENDINGS = ("ous", "ive", "ful", "less", "ical", "able", "ible")
 _TRAILING_PARENS = re.compile(r"\s*\([^()\x00]{0,40}\)$")
 _SEEN_BY = re.compile(r"\s+seen by\b.*$")
-_ACCORDING_END = re.compile(r"[,;:.!?\x00]|\s(?:that|who|which|meaning)\s")
+_ACCORDING_END = re.compile(
+    r"[,;:.!?\x00]|\s(?:that|who|which|meaning|published|released|issued|conducted|"
+    r"obtained|reviewed|filed)\s"
+)
 _PREVIOUS_WORD = re.compile(r"([\w'’]+)[^\w\x00]*$")
 _COUNTED = re.compile(
     r"\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
@@ -122,6 +125,15 @@ _HELPER_TO = re.compile(
 _DESCRIPTION = re.compile(
     r"\s*([Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w'’.-]*['’]s)\s+"
     r"((?:[\w'’.\u2024-]+\s+){0,6}[a-z][\w'’-]+)"
+)
+_PLEA = re.compile(r"\s*(?:not\s+)?(?:guilty|innocent|no\s+contest|the\s+fifth)\b", re.I)
+_SEEK_FOLLOW = re.compile(r"\s*(?:,|\x00|(?:\w+\s+){0,2}?to\s+[a-z]|that\b)")
+#: A verb right after the cue word: the cue word was a noun ("advocates were").
+_VERB_NEXT = re.compile(r"\s+(?:were|are|have|had|will|would|could|can|say|said|told)\b")
+#: "… to the bus company and the Transport Secretary urging them": the participle's
+#: noun is an object or a conjunct, not the subject of the -ing verb.
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:and|or|to|at|for|by|from|of)\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*\s*$"
 )
 _NOUN_BEFORE = lx.FUNCTION_WORDS - {"and", "but", "yet", "so", "however", "meanwhile", "to"}
 #: What may follow a cue whose content is elsewhere: a time, a channel, an appositive.
@@ -225,7 +237,7 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
             # '"…," Ruiz said on Tuesday, noting that "…"': the participle is the main cue's
             return _remember(main, ctx)
         if not in_clause and (adjacent or not quoted):
-            return _remember(cue, ctx)
+            return _remember(_unless_reported(cue, frame, ctx, leading_channel), ctx)
         if adjacent and quoted and in_clause and _cue_between(frame, match):
             subordinate = subordinate or cue  # "After X asked who won, Ruiz replied, '…'"
             continue
@@ -236,7 +248,7 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         else:
             main = main or cue
     if main is not None:
-        return _remember(main, ctx)
+        return _remember(_unless_reported(main, frame, ctx, leading_channel), ctx)
     opening = _OPENING_PARTICIPLE.match(frame)
     form = lx.cue_forms().get(opening.group(1).lower()) if opening else None
     if opening and form and form[1] == "VBG" and form[0] not in lx.PHRASAL_CUES:
@@ -245,21 +257,39 @@ def _find(frame: str, ctx: Context, quoted: bool) -> Cue | None:
         if source is not None and source.is_person:
             found = Cue(_resolve_here(source, "", ctx), opening.group(1).lower(), leading_channel)
             return _remember(found, ctx)
-    according = _ACCORDING_RE.search(frame)
-    if according:
-        phrase = _ACCORDING_END.split(frame[according.end() :])[0]
-        channel = leading_channel
-        doc = _DOC_RE.match(clean(phrase))
-        if doc:
-            channel = channel or f"in a {doc.group(1).lower()}"
-            phrase = doc.group(2)
-        source = parse_np(clean(phrase))
-        if source is not None:
-            resolved = ctx.resolve(source)
-            if doc and resolved is not None:
-                ctx.document(doc.group(1), resolved)
-            return _remember(Cue(resolved, "according to", channel), ctx)
+    according = _according(frame, ctx, leading_channel)
+    if according is not None:
+        return _remember(according, ctx)
     return _remember(subordinate, ctx) if subordinate else None
+
+
+def _unless_reported(cue: Cue, frame: str, ctx: Context, leading_channel: str | None) -> Cue:
+    """An act or a stance in a sentence that says whose report it is ("Whitfield spent
+    the week calling senators, according to two aides") is the reporter's; speech
+    ("Ruiz said …, according to aides") stays the speaker's."""
+    if lx.cue_forms()[cue.cue.split()[0]][0] in lx.SPEECH_VERBS:
+        return cue
+    return _according(frame, ctx, leading_channel) or cue
+
+
+def _according(frame: str, ctx: Context, leading_channel: str | None) -> Cue | None:
+    """"According to X" / "in the words of X": X as the source, a document as channel."""
+    according = _ACCORDING_RE.search(frame)
+    if not according:
+        return None
+    phrase = _ACCORDING_END.split(frame[according.end() :])[0]
+    channel = leading_channel
+    doc = _DOC_RE.match(clean(phrase))
+    if doc:
+        channel = channel or f"in a {doc.group(1).lower()}"
+        phrase = doc.group(2)
+    source = parse_np(clean(phrase))
+    if source is None:
+        return None
+    resolved = ctx.resolve(source)
+    if doc and resolved is not None:
+        ctx.document(doc.group(1), resolved)
+    return Cue(resolved, "according to", channel)
 
 
 #: "Said Ruiz, "…"", "Added the minister: "…"": the cue opens the sentence, inverted.
@@ -320,6 +350,12 @@ def _try_cue(
     previous_word = previous.group(1) if previous else ""
     if _not_a_verb_here(previous_word, tag, lemma, after):
         return None
+    if lemma == "plead" and _PLEA.match(after):
+        return None  # "pleaded guilty": a plea in court, not a statement
+    if lemma == "seek" and not _SEEK_FOLLOW.match(after):
+        return None  # "is seeking a third term": an aim, not a statement ("sought to …" is)
+    if tag in {"VBZ", "VBP", "VB"} and _VERB_NEXT.match(after):
+        return None  # "Consumer advocates were less enthusiastic": a plural noun
     if (tag in {"VB", "VBZ"} and previous_word in lx.MONTHS) or (
         tag == "VBZ" and _COUNTED(previous_word.lower())
     ):
@@ -433,6 +469,8 @@ def _participle_source(
     if previous_word[:1].isupper():
         if _GERUND_OBJECT.search(core):
             return None  # "the same as Justice Ana Ruiz referring to herself as ...": a gerund
+        if _OBJECT_BEFORE.search(core):
+            return None
         source = _subject_before(core)  # "with Ana Ruiz calling the plan ..."
         return source if source is not None and source.is_person else None
     if previous_word[:1].islower() or previous_word[:1].isdigit() or core.rstrip().endswith("\x00"):

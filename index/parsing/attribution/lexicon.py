@@ -8,7 +8,7 @@ once, as a space-separated string, and read into a
 frozenset; nothing here is article-specific.
 
 Reporting verbs are listed by lemma only. Their inflected forms (``say`` -> ``said``,
-``says``, ``saying``; ``refer`` -> ``referred``; ``seek`` -> ``sought``) come from
+``says``, ``saying``; ``refer`` -> ``referred``; ``think`` -> ``thought``) come from
 lemminflect's inflection lexicon, which knows irregular verbs and English consonant
 doubling (it depends on stress: ``refer``/``referred`` but ``offer``/``offered``, so
 suffix rules get it wrong). The forms are generated into ``inflections.txt`` beside this

@@ -994,6 +994,47 @@ ROWS: list[dict] = [
         "want": {"speaker": "Tom Daly", "role": "Her son", "cue": "said"},
     },
     {
+        "id": "a-plea-in-court-is-not-a-statement",
+        "paragraph": "Tom Reyes pleaded guilty in March to dangerous driving.",
+        "want": {"speaker": None},
+    },
+    {
+        "id": "a-cue-word-before-a-verb-is-a-plural-noun",
+        "paragraph": "Consumer advocates were less enthusiastic.",
+        "want": {"speaker": None},
+    },
+    {
+        "id": "participle-after-an-object-belongs-to-the-sentence-subject",
+        "paragraph": (
+            "Ann Bell, the MP for Dunmore, said she had written to the bus company and the "
+            "Transport Secretary urging them to “think again”."
+        ),
+        "want": {"speaker": "Ann Bell", "cue": "said"},
+    },
+    {
+        "id": "an-act-reported-according-to-others-is-theirs",
+        "paragraph": (
+            "Energy Secretary Paul Rook spent the week calling senators, according to two "
+            "Senate aides."
+        ),
+        "want": {"speaker": "two Senate aides", "cue": "according to"},
+    },
+    {
+        "id": "speech-reported-according-to-others-stays-the-speakers",
+        "paragraph": "Rook said the bill would pass, according to two Senate aides.",
+        "want": {"speaker": "Rook", "cue": "said"},
+    },
+    {
+        "id": "seeking-an-office-is-an-aim-not-a-statement",
+        "paragraph": "The vote comes before an election in which Prime Minister Jo Hale is seeking a third term.",
+        "want": {"speaker": None},
+    },
+    {
+        "id": "according-to-a-document-ends-before-its-participle",
+        "paragraph": "Sales fell 4%, according to a study published on Wednesday.",
+        "want": {"speaker": "study", "cue": "according to"},
+    },
+    {
         "id": "exclamation-split-from-a-cue-with-more-after-it",
         "paragraph": '"All the way!" Dawson shouted, meaning the fight would go to the floor.',
         "sentence": '"All the way!"',
