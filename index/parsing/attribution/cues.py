@@ -273,7 +273,7 @@ def _unless_reported(cue: Cue, frame: str, ctx: Context, leading_channel: str | 
 
 
 def _according(frame: str, ctx: Context, leading_channel: str | None) -> Cue | None:
-    """"According to X" / "in the words of X": X as the source, a document as channel."""
+    """ "According to X" / "in the words of X": X as the source, a document as channel."""
     according = _ACCORDING_RE.search(frame)
     if not according:
         return None

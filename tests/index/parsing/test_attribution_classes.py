@@ -1026,7 +1026,10 @@ ROWS: list[dict] = [
     },
     {
         "id": "seeking-an-office-is-an-aim-not-a-statement",
-        "paragraph": "The vote comes before an election in which Prime Minister Jo Hale is seeking a third term.",
+        "paragraph": (
+            "The vote comes before an election in which Prime Minister Jo Hale is seeking "
+            "a third term."
+        ),
         "want": {"speaker": None},
     },
     {
