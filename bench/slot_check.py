@@ -28,17 +28,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQUAD = ROOT.parent / "shared" / "external" / "squad2-dev"
 
 
-def window_at(paragraph: str, offset: int) -> str:
-    """The sentence of ``paragraph`` holding character ``offset``, with its neighbours."""
+def window_at(paragraph: str, offset: int) -> tuple[str, str]:
+    """The sentence of ``paragraph`` holding character ``offset`` with its neighbours, and
+    that sentence alone."""
     spans = split_sentences(paragraph)
     at = next((i for i, (a, b) in enumerate(spans) if a <= offset < b), None)
     if at is None:
         at = min(range(len(spans)), key=lambda i: abs(spans[i][0] - offset))
-    return " ".join(paragraph[a:b] for a, b in spans[max(0, at - 1) : at + 2])
+    window = " ".join(paragraph[a:b] for a, b in spans[max(0, at - 1) : at + 2])
+    return window, paragraph[spans[at][0] : spans[at][1]]
 
 
 def squad_windows(folder: Path):
-    """(kind, question, window) for SQuAD: kind "answerable" or "plausible"."""
+    """(kind, question, window, sentence) for SQuAD: kind "answerable" or "plausible"."""
     texts: dict[str, list[str]] = {}
     for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
@@ -50,11 +52,11 @@ def squad_windows(folder: Path):
         starts = item["plausible_starts"] if item["unanswerable"] else item["answer_starts"]
         if starts:
             kind = "plausible" if item["unanswerable"] else "answerable"
-            yield kind, item["q"], window_at(paragraph, starts[0])
+            yield kind, item["q"], *window_at(paragraph, starts[0])
 
 
 def dev_windows():
-    """(kind, question, window) for our dev sets' answerable questions."""
+    """(kind, question, window, sentence) for our dev sets' answerable questions."""
     from bench.evaluate import SETS, _load
 
     for articles_dir, questions, role in SETS.values():
@@ -69,7 +71,7 @@ def dev_windows():
             for gold in item.get("gold") or []:
                 where = [(p, p.find(gold[:60])) for p in paragraphs if gold[:60] in p]
                 if where:
-                    yield "dev", item["question"], window_at(*where[0])
+                    yield "dev", item["question"], *window_at(*where[0])
                     break
 
 
@@ -83,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = list(dev_windows())
     if (args.squad / "questions.jsonl").is_file():
         rows += list(squad_windows(args.squad))
-    for kind, question, window in rows:
+    for kind, question, window, sentence in rows:
         totals[kind] += 1
-        slot = unfilled_slot(question, window)
+        slot = unfilled_slot(question, window, sentence)
         if slot:
             fired[(kind, slot)] += 1
             if args.show == slot and kind == "dev":

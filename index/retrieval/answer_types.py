@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from index.models import Sentence
-from index.search.lexical import stem
+from index.parsing.attribution import lexicon as lx
+from index.retrieval.aliases import aliases
+from index.search.lexical import STOPWORDS, stem
 
 _QUESTION_TYPES = (
     (
@@ -178,13 +180,117 @@ SLOT_NOTES = {
     "clock": "The closest passages give no time of day.",
     "duration": "The closest passages give no length of time.",
     "date": "The closest passages give no date or time.",
+    "name": "The closest passages name nothing of the kind asked about.",
+    "person": "The closest passages name no one who fits: the article may not say who.",
 }
 
+# "Which states …", "what is the name of …": the answer is a name the question does not
+# already hold (for states and countries, one the country data knows). "Who scored …": a
+# person, named or described, in the best sentence itself. (News passages are full of
+# names, so "which company …" cannot be checked without knowing which names are
+# companies: it is not.)
+#: Kinds of name a question can ask for whose names the installed country data knows
+#: (countryinfo, via ``lexicon.is_region``): countries and their states and provinces.
+_REGION_KINDS = frozenset(
+    "country countries nation nations state states province provinces region regions".split()
+)
+_WHICH_OPEN = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:which|what)\s+(.*)$", re.IGNORECASE)
+_NAME_OF = re.compile(
+    r"\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?names?\s+of\b"
+    r"|\bwhat\s+(?:is|was|are|were)\s+(?:it|they|he|she)\s+called\b",
+    re.IGNORECASE,
+)
+_WHO_OPEN = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?who(?:m|'s|’s)?\b", re.IGNORECASE)
+_WHO_SAID = re.compile(
+    r"^\W*(?:and\s+|so\s+|but\s+)?who(?:m)?\s+(?:\w+\s+)?(?:said|says|say|told|tells|wrote|"
+    r"warned|claimed|announced|confirmed|described|called|posted|tweeted|spoke|speaks|asked|"
+    r"asks)\b",
+    re.IGNORECASE,
+)
+_PROPER = re.compile(r"(?<![\w'’])([A-Z][\w'’.&-]*[\w])")
+_CONTINENTS = frozenset("Europe Asia Africa America Americas Oceania Antarctica".split())
+_PEOPLE = (
+    lx.ROLE_WORDS
+    | lx.PERSON_NOUNS
+    | lx.PERSON_SOURCE_HEADS
+    | frozenset(
+        (
+            "people residents voters workers officials police officers soldiers troops "
+            "members fans supporters players staff employees investors analysts lawmakers "
+            "ministers leaders critics experts doctors nurses teachers students parents "
+            "families children researchers scientists authorities prosecutors judges jurors "
+            "jury lawyers scholars everyone nobody no-one someone"
+        ).split()
+    )
+    | lx.ORG_WORDS
+    | frozenset(w + "s" for w in lx.ORG_WORDS)
+)
+#: Plural nouns of people by their ending: "scientists", "historians", "politicians".
+_PEOPLE_ENDING = re.compile(r"(?:ists|ians)$")
 
-def unfilled_slot(question: str, text: str) -> str | None:
+
+def _asked_kind(question: str) -> str | None:
+    """ "region" for "which states/countries …", "name" for "what is the name of …"."""
+    if _NAME_OF.search(question):
+        return "name"
+    opened = _WHICH_OPEN.match(question)
+    if not opened:
+        return None
+    words = [w.strip("?,.!'’\"") for w in opened.group(1).lower().split()[:4]]
+    for at, word in enumerate(words[:2]):
+        if word in _NOUN_STOP or word in {"the", "a", "an", "of"}:
+            return None  # "what did the state say": the kind is not the answer
+        following = words[at + 1] if at + 1 < len(words) else ""
+        if word in _REGION_KINDS and following not in {"that", "which", "whether"}:
+            return "region"  # not "what articles state that …"
+    return None
+
+
+def _new_names(question: str, text: str, places: bool = True, regions: bool = False) -> bool:
+    """A capitalised word in ``text`` that the question does not hold (a month or a day,
+    a function word opening a sentence, and with ``places=False`` a continent, do not
+    count; with ``regions=True`` only a place counts)."""
+    asked = {stem(w.lower()) for w in re.findall(r"[\w'’-]+", question)}
+    for match in _PROPER.finditer(text):
+        word = match.group(1)
+        bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
+        folded = bare.lower()
+        if folded in STOPWORDS or bare in _MONTH_AND_DAY or stem(folded) in asked:
+            continue
+        if not places and bare in _CONTINENTS:
+            continue  # "automakers in Europe": no one (a country can be who acted)
+        if regions and not _is_place(bare):
+            continue
+        return True
+    return False
+
+
+_MONTH_AND_DAY = frozenset((_MONTHS + "|" + _DAYS).split("|"))
+
+
+def _is_place(word: str) -> bool:
+    """A country, a state or province, or a continent; a country's demonym or code ("UK",
+    "Dutch"); "Ms" is not Montserrat."""
+    if word in _CONTINENTS or lx.is_region(word):
+        return True
+    return (len(word) > 3 or word.isupper()) and bool(aliases(word))
+
+
+def _someone(question: str, text: str) -> bool:
+    """A person or a body in ``text`` the question does not already name."""
+    if _new_names(question, text, places=False):
+        return True
+    asked = {stem(w.lower()) for w in re.findall(r"[\w'’-]+", question)}
+    words = {w.lower() for w in re.findall(r"[\w'’-]+", text)}
+    return any((w in _PEOPLE or _PEOPLE_ENDING.search(w)) and stem(w) not in asked for w in words)
+
+
+def unfilled_slot(question: str, text: str, sentence: str | None = None) -> str | None:
     """The precise slot the question names (a count of something, an amount of money, a
-    clock time, a duration; keys of ``SLOT_NOTES``) when ``text`` (the best passage and
-    its neighbours) does not fill it, else None."""
+    clock time, a duration, a date, a name, a person; keys of ``SLOT_NOTES``) when
+    ``text`` (the best passage and its neighbours) does not fill it, else None. A person
+    must be in ``sentence`` (the best sentence) itself, when given: neighbours nearly
+    always name someone."""
     many = _HOW_MANY.search(question)
     if many:
         noun = _head_noun(many.group(1))
@@ -202,4 +308,9 @@ def unfilled_slot(question: str, text: str) -> str | None:
         return None if met else "duration"
     if _WHEN.search(question):
         return None if _DATE.search(text) else "date"
+    kind = _asked_kind(question)
+    if kind is not None:
+        return None if _new_names(question, text, regions=kind == "region") else "name"
+    if _WHO_OPEN.match(question) and not _WHO_SAID.match(question):
+        return None if _someone(question, sentence or text) else "person"
     return None

@@ -56,14 +56,49 @@ from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
         # "when" opening a clause of its own is not the question word
         ("When the river floods, what closes first?", "The ford closes first.", None),
         # questions naming no precise slot are never capped by this
-        ("who won the vote?", "The vote was close.", None),
         ("what did the mayor say?", "The mayor spoke at length.", None),
+        ("which company won the contract?", "Greenway won the contract.", None),
     ],
 )
 def test_unfilled_slot(question: str, passage: str, slot: str | None) -> None:
     assert unfilled_slot(question, passage) == slot
 
 
+@pytest.mark.parametrize(
+    ("question", "passage", "sentence", "slot"),
+    [
+        # a person (or a body) in the best sentence, not only among its neighbours
+        ("who won the vote?", "The vote was close.", None, "person"),
+        ("who won the vote?", "Ana Ruiz won the vote.", None, None),
+        ("who is the firm's finance chief?", "The firm cut jobs in Europe.", None, "person"),
+        ("who scored for Dunmore?", "Dunmore hit back early.", None, "person"),
+        ("who scored for Dunmore?", "The striker scored early.", None, None),
+        ("who refused to sign?", "The UK refused to sign the charter.", None, None),
+        ("who enforces the rule?", "The rule is enforced by the courts.", None, None),
+        ("who doubts the claim?", "Many historians doubt the claim.", None, None),
+        (
+            "who scored for Dunmore?",
+            "Dunmore hit back early. Ana Ruiz scored twice.",
+            "Dunmore hit back early.",
+            "person",
+        ),
+        ("who said the plan was dead?", "The plan is dead.", None, None),  # a speaker's
+        # a named place for "which states / countries"
+        ("which states get the most money?", "Ohio and Utah get the most.", None, None),
+        ("which states get the most money?", "Ms. Tighe said states would share.", None, "name"),
+        ("which member state refused?", "The Dutch refused.", None, None),
+        ("what articles state that powers stay?", "Articles 4 and 5 say so.", None, None),
+        # "what is the name of …": a name the question does not hold
+        ("what is the name of the dog?", "The dog, Biscuit, was found.", None, None),
+        ("what is the name of Ruiz's dog?", "Ruiz was seen with her dog.", None, "name"),
+    ],
+)
+def test_name_and_person_slots(
+    question: str, passage: str, sentence: str | None, slot: str | None
+) -> None:
+    assert unfilled_slot(question, passage, sentence) == slot
+
+
 def test_every_slot_has_a_note() -> None:
-    assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration", "date"}
+    assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration", "date", "name", "person"}
     assert all(note.endswith(".") for note in SLOT_NOTES.values())
