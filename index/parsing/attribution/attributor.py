@@ -66,6 +66,12 @@ class Attributor:
             if parsed.role and role != parsed.role and not is_title_only(parsed.role):
                 role = parsed.role
             self._ctx.mention(Source(parsed.speaker, role, True, parsed.head))
+        subject = leading_subject(text)
+        known = self._ctx.names.get(subject.lower()) if subject and " " not in subject else None
+        if known is not None:
+            # "Keeler, in a jail jumpsuit, stood to address the court.": the person the
+            # surname named is who "he" means next
+            self._ctx.mention(Source(known[0], known[1], True, subject.lower()))
 
     def attribute(self, paragraph: str, spans: list[tuple[int, int]]) -> list[Attribution]:
         """Attribute each sentence span of a body paragraph, in order."""

@@ -1038,6 +1038,19 @@ ROWS: list[dict] = [
         "want": {"speaker": "study", "cue": "according to"},
     },
     {
+        "id": "pronoun-after-a-surname-subject-means-that-person",
+        "context": [
+            "Dustin Reyes pleaded guilty in March.",
+            "“He is not a monster,” said his attorney, Martin Oswald.",
+        ],
+        "paragraph": (
+            "Reyes, in an orange jumpsuit, stood to address the court. “I think about her "
+            "every day,” he said."
+        ),
+        "sentence": "“I think about her",
+        "want": {"speaker": "Dustin Reyes", "cue": "said"},
+    },
+    {
         "id": "exclamation-split-from-a-cue-with-more-after-it",
         "paragraph": '"All the way!" Dawson shouted, meaning the fight would go to the floor.',
         "sentence": '"All the way!"',
