@@ -68,6 +68,25 @@ _FAMILY = frozenset(
     ).split()
 )
 _HEAD_NOUNS = lx.ROLE_WORDS | lx.PERSON_NOUNS | lx.ORG_WORDS | _FAMILY
+#: Role words that name one office (a football "coach" is its "manager"); any other role
+#: word is a different office: "the port callan chairman" is not its manager.
+_SAME_OFFICE = (
+    frozenset("manager coach boss gaffer".split()),
+    frozenset("ceo chief executive boss".split()),
+    frozenset("spokesman spokeswoman spokesperson spokesmen spokespeople".split()),
+    frozenset("chairman chairwoman chair chairperson".split()),
+    frozenset("keeper goalkeeper goalie".split()),
+    frozenset("mp lawmaker legislator representative congressman congresswoman".split()),
+)
+
+
+def _other_office(head: str, source: Source) -> bool:
+    """The source holds role words, none of them ``head`` or a word for the same office."""
+    same = {head}.union(*(group for group in _SAME_OFFICE if head in group))
+    roles = {w for w in source.words if w in lx.ROLE_WORDS}
+    return bool(roles) and not (roles & same)
+
+
 _PHRASE_BREAK = lx.PREPOSITIONS | frozenset({"who", "whom", "whose", "that", "which"})
 
 
@@ -254,6 +273,8 @@ class SourceTable:
         head = phrase_head(wanted, phrase)
         if head in _FAMILY and len(wanted) > 1:  # "keeler's mom": only a source who is one
             candidates = [(i, s) for i, s in candidates if _held(head, s.words)]
+        elif head in lx.ROLE_WORDS:  # "the port callan chairman" is not its manager
+            candidates = [(i, s) for i, s in candidates if not _other_office(head, s)]
         if not most and encoder is not None:
             most = self._by_meaning(phrase, candidates, encoder)
         if most:

@@ -8,7 +8,7 @@ import pytest
 from support import FakeEncoder
 
 from index.engine import Engine, EngineConfig
-from index.retrieval.sources import SourceTable, close, phrase_head
+from index.retrieval.sources import Source, SourceTable, _other_office, close, phrase_head
 
 ARTICLE = """Harbour pier closes after storm damage
 
@@ -118,6 +118,20 @@ def test_phrase_head(phrase: str, head: str | None) -> None:
     from index.search.lexical import content_words
 
     assert phrase_head(content_words(phrase), phrase) == head
+
+
+@pytest.mark.parametrize(
+    ("head", "words", "other"),
+    [
+        ("chairman", {"davie", "rennie", "manager", "port", "callan"}, True),
+        ("coach", {"elena", "vasquez", "manager"}, False),  # one office, two words
+        ("chairman", {"ana", "ruiz", "chairwoman"}, False),
+        ("mayor", {"port", "authority"}, False),  # no role word: the meaning decides
+    ],
+)
+def test_another_office_is_someone_else(head: str, words: set[str], other: bool) -> None:
+    source = Source("x", "x", frozenset(words), (), frozenset())
+    assert _other_office(head, source) is other
 
 
 def test_article_rows_are_in_reading_order(table: SourceTable) -> None:
