@@ -17,8 +17,9 @@ from pathlib import Path
 
 from index.checksums import sha256_bytes
 from index.errors import ArticleError, CorpusError
-from index.models import Article, Attribution, Paragraph, Sentence
+from index.models import NARRATION, Article, Attribution, Paragraph, Sentence
 from index.parsing.attribution import Attributor
+from index.parsing.attribution.phrases import not_a_source
 from index.parsing.attribution.quotes import find_quotes
 from index.parsing.classify import classify_block
 from index.parsing.sentences import split_sentences
@@ -223,7 +224,22 @@ def parse_article(article_id: str, data: bytes) -> Article:
         paragraphs.append(Paragraph(number, start, end, block, kind, sentences))
     if not any(p.sentences for p in paragraphs):
         raise ArticleError(article_id, "the file has a title but no body paragraphs")
+    paragraphs = [_without_false_sources(p, text) for p in paragraphs]
     return Article(article_id, title, text, checksum(data), tuple(paragraphs))
+
+
+def _without_false_sources(paragraph: Paragraph, text: str) -> Paragraph:
+    """Narration where the "speaker" is a sentence-opening word ("Having", "His"), which
+    a reply would otherwise show as who said it."""
+    if not any(not_a_source(s.attribution.speaker or "", text) for s in paragraph.sentences):
+        return paragraph
+    sentences = tuple(
+        replace(s, attribution=NARRATION)
+        if s.attribution.speaker and not_a_source(s.attribution.speaker, text)
+        else s
+        for s in paragraph.sentences
+    )
+    return replace(paragraph, sentences=sentences)
 
 
 def read_bytes(path: Path, name: str) -> bytes:

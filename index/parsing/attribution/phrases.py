@@ -108,6 +108,12 @@ _SPACES = re.compile(r"\s+")
 _LAST_WORD = re.compile(r"(?:^|\s)([\w'’]+)$")
 _RELATIVE_SPLIT = re.compile(r"\s+(?:who|which|whose)\s+")
 _PHRASE_BREAK = re.compile(r"[,.;:!?\"“”‘’()\n—–]")
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _PRONOUN_START = re.compile(r"\s*((?:[Hh]e|[Ss]he|[Tt]hey|I|We)\b)")
 #: A description, then the name it describes, opening a sentence: "Her son, Tom Daly, said".
 _DESCRIBED_NAME_START = re.compile(
@@ -521,3 +527,29 @@ def _role_ahead(tokens: list[str]) -> bool:
         if not token.isalpha():
             return False
     return False
+
+
+#: One-word "speakers" that are words opening a sentence, never a source ("His comments
+#: …", "Or thinking …", "Never telling …"); quantifiers ("Some said", "One shouted") are
+#: sources and stay.
+_NEVER_A_SOURCE = (
+    lx.FUNCTION_WORDS
+    | lx.DEMONSTRATIVES
+    | lx.NEGATIONS
+    | _words_of(
+        "his her their its our my your he's he’s she's she’s they're they’re or nor and "
+        "more less nothing everything anything also just still even only then thus hence"
+    )
+) - _words_of("one some several many others few most all both")
+
+
+def not_a_source(speaker: str, text: str) -> bool:
+    """A one-word speaker that is a sentence-opening word rather than a name: a function
+    word or possessive, or an -ing word the article also writes in lower case ("Having
+    said that, …"; "Manning" and "King" are written capitalised only)."""
+    if " " in speaker.strip():
+        return False
+    word = speaker.strip(" .,;:'\"’”").lower()
+    if word in _NEVER_A_SOURCE:
+        return True
+    return word.endswith("ing") and re.search(rf"\b{re.escape(word)}\b", text) is not None

@@ -1116,3 +1116,20 @@ def test_pronoun_fit_reads_the_role_in_order(role: str, he: bool, she: bool) -> 
     ctx = Context()
     person = Source("Brian Falk", role, True, "falk")
     assert (ctx.fits(person, "he"), ctx.fits(person, "she")) == (he, she)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        ("Having announced that he would go, Judge Ray Bell proceeded to speak.", None),
+        ("His campaign sued the council on Friday, seeking an injunction to stop the vote.", None),
+        ("Manning said the plan was dead.", "Manning"),  # an -ing name, never lower case
+        ("Some said the plan was dead.", "Some"),  # a quantifier is a source
+    ],
+)
+def test_sentence_opening_words_are_not_speakers(paragraph: str, speaker: str | None) -> None:
+    """A one-word "speaker" that is a function word, a possessive or an -ing word the
+    article also writes in lower case is narration, not "Having said"."""
+    text = f"Title\n\nThe talks were having an effect.\n\n{paragraph}"
+    article = parse_article("a.txt", text.encode())
+    assert article.sentences()[-1].attribution.speaker == speaker
