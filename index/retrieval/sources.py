@@ -11,7 +11,8 @@ A source phrase as a user types it ("the kremlin", "peskov", "the science secret
    at most, rather than quote somebody else as if it were them;
 3. else a source holding most of the phrase's (rarity-weighted) words, or one whose
    description the phrase means ("the weather guy" ~ "Marcus Bell, meteorologist"):
-   **quoted**;
+   **quoted**; a relative of someone ("keeler's mom") that no source is: **unquoted**,
+   hedged at most ("The article quotes no one as ‘keeler's mom’"), never Keeler's words;
 4. else sources sharing the phrase's rarest word ("the texas senator": the senators):
    **near**, ranked by the question as usual;
 5. else **absent** when no word of it is in the article ("macron"), or **unknown** (a
@@ -40,7 +41,7 @@ from index.search.store import SearchIndex, sentence_document
 
 log = logging.getLogger(__name__)
 
-SourceStatus = Literal["quoted", "near", "mentioned", "absent", "unknown"]
+SourceStatus = Literal["quoted", "near", "mentioned", "unquoted", "absent", "unknown"]
 #: cosine of a phrase and a source's description from which the source is taken to be meant
 DESCRIPTION_MATCH = 0.55
 #: ... and by how much it must beat the next source's
@@ -111,7 +112,7 @@ class SourceMatch:
     @property
     def caps_confidence(self) -> bool:
         """Does this rule out a confident answer (a name the article never quotes)?"""
-        if self.status == "absent":
+        if self.status in ("absent", "unquoted"):
             return True
         return self.status == "mentioned" and (self.where == "caption" or self.named)
 
@@ -127,6 +128,8 @@ class SourceMatch:
             return f"The article mentions {self.shown} but quotes nothing from {self.short}."
         if self.status == "absent":
             return f"The article never mentions ‘{self.phrase}’."
+        if self.status == "unquoted":
+            return f"The article quotes no one as ‘{self.phrase}’."
         return None
 
 
@@ -279,6 +282,8 @@ class SourceTable:
             most = self._by_meaning(phrase, candidates, encoder)
         if most:
             return self._quoted(phrase, most, articles, "quoted")
+        if head in _FAMILY and len(wanted) > 1:
+            return SourceMatch(phrase, "unquoted")  # "keeler's mom": nobody quoted is her
         if mention.status == "mentioned":
             return mention
         if near := self._sharing(wanted, candidates):

@@ -100,6 +100,8 @@ def test_a_relative_of_a_quoted_source_is_not_that_source(table: SourceTable, ph
     is not quoted, so her words must not be given as his."""
     match = table.resolve(phrase)
     assert "Ilse Brandt" not in match.names
+    assert (match.status, match.caps_confidence) == ("unquoted", True)
+    assert match.note == f"The article quotes no one as ‘{phrase}’."
 
 
 @pytest.mark.parametrize(
