@@ -8,6 +8,7 @@ import re
 from index.models import Sentence
 from index.parsing.attribution import lexicon as lx
 from index.retrieval.aliases import aliases
+from index.retrieval.question import SPEECH_VERBS
 from index.search.lexical import STOPWORDS, stem
 
 _QUESTION_TYPES = (
@@ -201,10 +202,8 @@ _NAME_OF = re.compile(
     re.IGNORECASE,
 )
 _WHO_OPEN = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?who(?:m|'s|’s)?\b", re.IGNORECASE)
-_WHO_SAID = re.compile(
-    r"^\W*(?:and\s+|so\s+|but\s+)?who(?:m)?\s+(?:\w+\s+)?(?:said|says|say|told|tells|wrote|"
-    r"warned|claimed|announced|confirmed|described|called|posted|tweeted|spoke|speaks|asked|"
-    r"asks)\b",
+_WHO_SAID = re.compile(  # "who said / warned / asked …": the speaker answers it
+    rf"^\W*(?:and\s+|so\s+|but\s+)?who(?:m)?\s+(?:\w+\s+)?(?:{SPEECH_VERBS}|ask|asks|asked)\b",
     re.IGNORECASE,
 )
 _PROPER = re.compile(r"(?<![\w'’])([A-Z][\w'’.&-]*[\w])")
