@@ -245,11 +245,16 @@ def _asked_kind(question: str) -> str | None:
     return None
 
 
+def _stems(question: str) -> set[str]:
+    """The stems of the question's words, to tell a new name from one it already holds."""
+    return {stem(w.lower()) for w in re.findall(r"[\w'’-]+", question)}
+
+
 def _new_names(question: str, text: str, places: bool = True, regions: bool = False) -> bool:
     """A capitalised word in ``text`` that the question does not hold (a month or a day,
     a function word opening a sentence, and with ``places=False`` a continent, do not
     count; with ``regions=True`` only a place counts)."""
-    asked = {stem(w.lower()) for w in re.findall(r"[\w'’-]+", question)}
+    asked = _stems(question)
     for match in _PROPER.finditer(text):
         word = match.group(1)
         bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
@@ -279,7 +284,7 @@ def _someone(question: str, text: str) -> bool:
     """A person or a body in ``text`` the question does not already name."""
     if _new_names(question, text, places=False):
         return True
-    asked = {stem(w.lower()) for w in re.findall(r"[\w'’-]+", question)}
+    asked = _stems(question)
     words = {w.lower() for w in re.findall(r"[\w'’-]+", text)}
     return any((w in _PEOPLE or _PEOPLE_ENDING.search(w)) and stem(w) not in asked for w in words)
 
