@@ -289,12 +289,14 @@ def _someone(question: str, text: str) -> bool:
     return any((w in _PEOPLE or _PEOPLE_ENDING.search(w)) and stem(w) not in asked for w in words)
 
 
-def unfilled_slot(question: str, text: str, sentence: str | None = None) -> str | None:
+def unfilled_slot(
+    question: str, text: str, sentence: str | None = None, speaker: str | None = None
+) -> str | None:
     """The precise slot the question names (a count of something, an amount of money, a
     clock time, a duration, a date, a name, a person; keys of ``SLOT_NOTES``) when
     ``text`` (the best passage and its neighbours) does not fill it, else None. A person
     must be in ``sentence`` (the best sentence) itself, when given: neighbours nearly
-    always name someone."""
+    always name someone; that sentence's ``speaker`` can be who the question asks for."""
     many = _HOW_MANY.search(question)
     if many:
         noun = _head_noun(many.group(1))
@@ -316,5 +318,5 @@ def unfilled_slot(question: str, text: str, sentence: str | None = None) -> str 
     if kind is not None:
         return None if _new_names(question, text, regions=kind == "region") else "name"
     if _WHO_OPEN.match(question) and not _WHO_SAID.match(question):
-        return None if _someone(question, sentence or text) else "person"
+        return None if speaker or _someone(question, sentence or text) else "person"
     return None

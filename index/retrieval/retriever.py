@@ -340,9 +340,9 @@ class Retriever:
         grounded = 1.0 - len(missing) / len(intent.terms) if intent.terms else 1.0
         ranked = self.reread(text, ranked)
         best = self.index.sentence(ranked[0].ref)
-        slot = unfilled_slot(text, self._window_text(ranked[0]), best.text)
-        if slot == "person" and best.attribution.speaker:
-            slot = None  # the best sentence's speaker can be who the question asks for
+        slot = unfilled_slot(
+            text, self._window_text(ranked[0]), best.text, best.attribution.speaker
+        )
         if slot and note is None:  # "how many tanks …?" over a passage with no count
             note, ceiling = SLOT_NOTES[slot], "low"
         return Prepared(intent, ranked, ceiling, note, floor, by_source, grounded)

@@ -99,6 +99,12 @@ def test_name_and_person_slots(
     assert unfilled_slot(question, passage, sentence) == slot
 
 
+def test_the_best_sentences_speaker_can_be_who_was_asked_for() -> None:
+    question, passage = "who leaked the deal?", "“The deal was leaked to hurt us.”"
+    assert unfilled_slot(question, passage, passage) == "person"
+    assert unfilled_slot(question, passage, passage, speaker="Tony Barrett") is None
+
+
 def test_every_slot_has_a_note() -> None:
     assert set(SLOT_NOTES) == {"count", "amount", "clock", "duration", "date", "name", "person"}
     assert all(note.endswith(".") for note in SLOT_NOTES.values())
