@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from bench.benchmark import percentile
 from index.checksums import sha256_file
 from index.encoding.factory import load_encoder
 from index.encoding.model_files import BUNDLED, prepare_model
@@ -37,7 +37,7 @@ def p50_ms(call, rounds: int) -> float:
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return percentile(times, 50) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
