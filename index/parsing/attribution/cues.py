@@ -130,6 +130,20 @@ _PLEA = re.compile(r"\s*(?:not\s+)?(?:guilty|innocent|no\s+contest|the\s+fifth)\
 _SEEK_FOLLOW = re.compile(r"\s*(?:,|\x00|(?:\w+\s+){0,2}?to\s+[a-z]|that\b)")
 #: A verb right after the cue word: the cue word was a noun ("advocates were").
 _VERB_NEXT = re.compile(r"\s+(?:were|are|have|had|will|would|could|can|say|said|told)\b")
+#: A participle before its noun, the two the subject of the next verb: "heat stress and
+#: repeated dehydration are ...", "the reported cases were ...".
+_PARTICIPLE_NOUN = re.compile(
+    r"\s+[a-z][\w-]*\s+(?:is|are|was|were|has|have|had|remain|remains|will|would|can|could)\b"
+)
+_BY_NEXT = re.compile(r"\s+by\b")
+#: Words after which a participle starts a noun phrase rather than a predicate.
+_NOUN_PHRASE_OPENERS = lx.FUNCTION_WORDS | frozenset({"or", "nor"})
+#: Cue participles that also work as adjectives ("the alleged plot", "repeated calls");
+#: "said" and "told" never do ("and said police were ..." is speech).
+_ADJECTIVAL_PARTICIPLES = frozenset(
+    "alleged reported repeated stated noted claimed admitted confirmed proposed suggested "
+    "recommended promised published expected announced declared".split()
+)
 #: "… to the bus company and the Transport Secretary urging them": the participle's
 #: noun is an object or a conjunct, not the subject of the -ing verb.
 _OBJECT_BEFORE = re.compile(
@@ -356,6 +370,22 @@ def _try_cue(
         return None  # "is seeking a third term": an aim, not a statement ("sought to …" is)
     if tag in {"VBZ", "VBP", "VB"} and _VERB_NEXT.match(after):
         return None  # "Consumer advocates were less enthusiastic": a plural noun
+    if (
+        word.lower() in _ADJECTIVAL_PARTICIPLES
+        and previous_word.lower() in _NOUN_PHRASE_OPENERS
+        and _PARTICIPLE_NOUN.match(after)
+        and after.split()[0].lower() not in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP | {"it"}
+    ):
+        return None  # "and repeated dehydration are": an adjective, not "repeated" the verb
+    if (
+        tag == "VBN"
+        and _BY_NEXT.match(after)
+        and not before.rstrip().endswith(_Q)
+        and strip_verb_noise(before)[2] not in lx.PASSIVE_AUXILIARIES
+    ):
+        # "a bill, written by Rep. Omar Haddad, ...": authorship of a thing, not speech;
+        # "was written by" is read as a passive further down
+        return None
     if (tag in {"VB", "VBZ"} and previous_word in lx.MONTHS) or (
         tag == "VBZ" and _COUNTED(previous_word.lower())
     ):

@@ -16,7 +16,7 @@ import index.parsing.attribution.lexicon as lx
 from index.parsing.attribution.quotes import PLACEHOLDER
 
 _Q = PLACEHOLDER
-_WORD = re.compile(r"[\w'’.\u2024-]+")
+_WORD = re.compile(r"[\w'’.\u2024%-]+")  # "14% of workers"
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.\u2024-]*|[A-Z][.\u2024])$")
 _NAME_RUN = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’-]*\.?\s+(?:(?:"
@@ -309,6 +309,8 @@ def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Sour
             return Source(" ".join(words), None, True, head_noun(words[-1]))
         k += last_role + 1
         name = words[k:]
+    k = _office_end(words, k)
+    name = words[k:]
     role_words = [w for w in words[:k] if bare(w) not in lx.HONORIFICS]
     role = " ".join(role_words) or None
     if role and role.lower().rstrip(".") in lx.HONORIFICS:
@@ -318,6 +320,38 @@ def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Sour
     # or title is a place or a body, not a person
     person = not (definite and role is None)
     return Source(speaker, role, person, head_noun(name[-1]))
+
+
+_INITIAL = re.compile(r"[A-Z][.\u2024]?")
+
+
+def _office_end(words: list[str], k: int) -> int:
+    """Where the name starts when an office's complement stands between the role word and
+    the name: "Secretary | of State | Antony Blinken", "Chancellor of the | Exchequer |
+    Rachel Reeves", "Minister | for Culture | Ciara Mulvey". The name keeps its last two
+    words (three with an initial or a particle), or one when the complement would
+    otherwise be a bare connector ("Secretary of State Blinken"); after a role ending in
+    a connector, two at least ("president of the Communications Workers" is a body)."""
+    name = words[k:]
+    starts = bool(name) and bare(name[0]) in lx.CONNECTORS - {"and"}
+    after_role = k > 0 and bare(words[k - 1]) in lx.CONNECTORS - {"and"}
+    if not (starts or after_role) or len(name) < (2 if starts else 3):
+        return k
+    for keep in (2, 1) if starts else (2,):
+        if (
+            keep == 2
+            and len(name) >= 4
+            and (_INITIAL.fullmatch(name[-2]) or bare(name[-2]) in lx.PARTICLES)
+        ):
+            keep = 3
+        complement = name[: len(name) - keep]
+        if (
+            complement
+            and _NAME_TOKEN.match(complement[-1])
+            and bare(complement[-1]) not in (lx.CONNECTORS)
+        ):
+            return k + len(complement)
+    return k
 
 
 def _conjoined(words: list[str]) -> Source | None:
@@ -505,6 +539,7 @@ def leading_subject(text: str) -> str | None:
             or after_determiner
             or (b in lx.ROLE_WORDS and taken)
             or (taken and _role_ahead(tokens[at : at + 4]))
+            or (word.isalpha() and _counted_group(taken))
         ):
             taken.append(word)
         else:
@@ -514,6 +549,23 @@ def leading_subject(text: str) -> str | None:
         if token.endswith((",", ";", ":")):
             break
     return strip_time(" ".join(taken)) or None  # "Sen. Ana Ruiz on Wednesday downplayed
+
+
+_COUNT_WORDS = _words_of(
+    "hundreds thousands dozens scores millions tens many some most several few all both "
+    "two three four five six seven eight nine ten twenty fifty"
+)
+
+
+def _counted_group(taken: list[str]) -> bool:
+    """A count of a named group, its noun still to come: "Hundreds of Ashford" before
+    "supporters", "Dozens of Labour" before "MPs"."""
+    return (
+        len(taken) >= 3
+        and (bare(taken[0]) in _COUNT_WORDS or bare(taken[0]).rstrip("%").isdigit())
+        and bare(taken[1]) == "of"
+        and all(w[:1].isupper() for w in taken[2:])
+    )
 
 
 def _role_ahead(tokens: list[str]) -> bool:

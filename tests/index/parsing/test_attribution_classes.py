@@ -1056,6 +1056,59 @@ ROWS: list[dict] = [
         "sentence": '"All the way!"',
         "want": {"speaker": "Dawson", "cue": "shouted", "kind": "direct"},
     },
+    # ---- an office's complement between the role word and the name (session 11)
+    {
+        "id": "office-of-complement-belongs-to-the-role",
+        "paragraph": "Secretary of State Mira Okafor said the talks had been useful.",
+        "want": {"speaker": "Mira Okafor", "role": "Secretary of State"},
+    },
+    {
+        "id": "office-for-complement-belongs-to-the-role",
+        "paragraph": "Minister for Heritage Aine Colfer said the archive would stay open.",
+        "want": {"speaker": "Aine Colfer", "role": "Minister for Heritage"},
+    },
+    {
+        "id": "office-of-the-complement-belongs-to-the-role",
+        "paragraph": "Chancellor of the Exchequer Tom Vale said the budget was fair.",
+        "want": {"speaker": "Tom Vale", "role": "Chancellor of the Exchequer"},
+    },
+    {
+        "id": "office-complement-before-a-surname-alone",
+        "paragraph": "The talks were useful, said Secretary of State Okafor.",
+        "want": {"speaker": "Okafor", "role": "Secretary of State"},
+    },
+    {
+        "id": "office-complement-before-a-name-with-an-initial",
+        "paragraph": "Minister of Finance Lena J. Hart said the deficit had narrowed.",
+        "want": {"speaker": "Lena J. Hart", "role": "Minister of Finance"},
+    },
+    # ---- cue words that are not speech here (session 11)
+    {
+        "id": "participle-before-its-noun-is-an-adjective",
+        "paragraph": (
+            "Liver damage has been seen among miners in the valley, and poor ventilation "
+            "and repeated exposure are among the likely causes."
+        ),
+        "want": {"speaker": None, "kind": "narration"},
+    },
+    {
+        "id": "and-said-before-a-pronoun-is-still-speech",
+        "paragraph": "Kestrel Air reported a loss in June and said it would cut routes.",
+        "want": {"speaker": "Kestrel Air", "cue": "said"},
+    },
+    {
+        "id": "written-by-is-authorship-not-speech",
+        "paragraph": (
+            "The Senate passed its own farm bill, written by Senator Ola Berg, in May, "
+            "but that version spent less."
+        ),
+        "want": {"speaker": None, "kind": "narration"},
+    },
+    {
+        "id": "percentage-kept-in-a-counted-source",
+        "paragraph": "In the survey, 31% of nurses on night shifts reported back pain.",
+        "want": {"speaker": "31% of nurses on night shifts", "cue": "reported"},
+    },
 ]
 
 
