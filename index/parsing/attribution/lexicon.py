@@ -377,6 +377,20 @@ def cue_forms() -> dict[str, tuple[str, str]]:
     return forms
 
 
+AGENT_NOUNS = Path(__file__).with_name("agent_nouns.txt")
+#: Agent nouns that are also first names: "Victor Manuel Ortiz" is a name, not a role.
+AGENT_NOUN_FIRST_NAMES = _words("victor junior christian")
+
+
+@cache
+def agent_nouns() -> frozenset[str]:
+    """Nouns for a person by what they do ("bookseller", "retiree", "engineer"), from
+    lemminflect's lexicon (``agent_nouns.txt``, written with the inflection table): in a
+    capitalised run before a name they are a role, as in "Retiree Graham Pettit"."""
+    lines = AGENT_NOUNS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @cache
 def regions() -> frozenset[str]:
     """Country names and their first-level divisions (states, provinces), from countryinfo's

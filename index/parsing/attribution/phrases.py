@@ -304,6 +304,17 @@ def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Sour
         return Source(phrase, None, head in lx.PERSON_SOURCE_HEADS, head)
     # role words inside the capitalised run belong to the role ("Science Secretary Peter Kyle")
     last_role = max((i for i, w in enumerate(name) if bare(w) in lx.ROLE_WORDS), default=-1)
+    if last_role < 0:
+        # an occupation before a full name: "Retiree Graham Pettit", "County Engineer Paula
+        # Greaves" (two name words at least after it, so "Porter Goss" stays a name)
+        last_role = max(
+            (
+                i
+                for i, w in enumerate(name[:-2])
+                if bare(w) in lx.agent_nouns() and not _possessive(name[i + 1 :])
+            ),
+            default=-1,
+        )
     if last_role >= 0:
         if last_role == len(name) - 1:  # "Officials", "Police Chief": no name given
             return Source(" ".join(words), None, True, head_noun(words[-1]))
@@ -320,6 +331,11 @@ def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Sour
     # or title is a place or a body, not a person
     person = not (definite and role is None)
     return Source(speaker, role, person, head_noun(name[-1]))
+
+
+def _possessive(words: list[str]) -> bool:
+    """A possessive among the words: "Harbor College's Dana Byrd" is a body's person."""
+    return any(w.endswith(("'s", "’s", "s'", "s’")) for w in words)
 
 
 _INITIAL = re.compile(r"[A-Z][.\u2024]?")

@@ -1082,6 +1082,22 @@ ROWS: list[dict] = [
         "paragraph": "Minister of Finance Lena J. Hart said the deficit had narrowed.",
         "want": {"speaker": "Lena J. Hart", "role": "Minister of Finance"},
     },
+    # ---- an occupation title-cased before a full name (session 11)
+    {
+        "id": "occupation-before-a-full-name-is-a-role",
+        "paragraph": "Shopkeeper Nessa Doyle said trade had doubled since the bridge opened.",
+        "want": {"speaker": "Nessa Doyle", "role": "Shopkeeper"},
+    },
+    {
+        "id": "occupation-after-a-place-word-is-a-role",
+        "paragraph": "County Surveyor Ilan Moss said the road would reopen in May.",
+        "want": {"speaker": "Ilan Moss", "role": "County Surveyor"},
+    },
+    {
+        "id": "occupation-word-as-a-first-name-stays-a-name",
+        "paragraph": "Porter Lennox said the road would reopen in May.",
+        "want": {"speaker": "Porter Lennox", "role": None},
+    },
     # ---- cue words that are not speech here (session 11)
     {
         "id": "participle-before-its-noun-is-an-adjective",

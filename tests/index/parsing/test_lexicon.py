@@ -39,6 +39,13 @@ def test_the_shipped_table_is_what_lemminflect_gives() -> None:
     assert lx.cue_forms() == inflect.generate_forms()
 
 
+def test_the_shipped_agent_nouns_are_what_lemminflect_gives() -> None:
+    """agent_nouns.txt is current: run `python -m index.parsing.attribution.inflect` if not."""
+    assert sorted(lx.agent_nouns()) == inflect.generate_agent_nouns()
+    assert {"bookseller", "retiree", "engineer", "novelist"} <= lx.agent_nouns()
+    assert not {"baker", "hunter", "victor"} & lx.agent_nouns()  # names too
+
+
 def test_the_parser_does_not_import_lemminflect() -> None:
     """The table is read from the package: parsing pays no lemminflect import or load."""
     code = (
