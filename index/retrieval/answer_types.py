@@ -148,7 +148,7 @@ _DATE = re.compile(
 _NOUN_STOP = frozenset(
     "are were is was do does did have has had will would can could should may might must "
     "been be being get got there they it he she we you i in on at to for from by with about "
-    "than more".split()
+    "than more of".split()
 )
 
 
@@ -172,6 +172,29 @@ def _counted(noun: str, text: str) -> bool:
         if any(_COUNT_WORD.search(w) for w in words[max(0, at - 4) : at]):
             return True
     return False
+
+
+def _uncounted(noun: str, text: str) -> bool:
+    """``noun`` is named in ``text``, yet every count there is the count of another noun
+    ("sending mines, along with 20 tanks"). A count followed by a word that is no noun
+    ("5,000 to 30,000 were killed") may count anything, so it leaves the slot open."""
+    target = stem(noun)
+    words = re.findall(r"[\w'’$£€.,-]+", _YEAR.sub(" ", text))
+    stems = [stem(w.lower().strip(".,")) for w in words]
+    if target not in stems:
+        return False
+    counts = [at for at, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,"))]
+    for at in counts:
+        after = stems[at + 1 : at + 5]  # "11 of the then 12 member states", "Four Great Schools"
+        if target in after or not after or not words[at + 1][:1].isalpha():
+            return False
+        if after[0] in _NOUN_STOP | _COUNT_LINKS or words[at].endswith((",", ".")):
+            return False  # "5,000 to 30,000 were killed", "none of the treaties"
+    return bool(counts)
+
+
+#: Words between a count and what it counts, or after a count that stands alone.
+_COUNT_LINKS = frozenset("of to and or per percent the a an each apiece".split())
 
 
 #: What each unfilled slot tells the reader, shown above the closest passages.
@@ -300,8 +323,12 @@ def unfilled_slot(
     many = _HOW_MANY.search(question)
     if many:
         noun = _head_noun(many.group(1))
-        if (noun is not None and _counted(noun, text)) or _COUNT.search(_YEAR.sub(" ", text)):
-            return None  # "14 tanks", or a count in other words: "a crowd of 31,406"
+        if noun is not None and _counted(noun, text):
+            return None  # "14 tanks"
+        if noun is not None and _uncounted(noun, text):
+            return "count"  # "sending mines, along with 20 tanks": the count is of another thing
+        if _COUNT.search(_YEAR.sub(" ", text)):
+            return None  # a count in other words: "a crowd of 31,406" for "how many fans"
         return "count"
     if _HOW_MUCH.search(question):
         if _MONEY_WORDS.search(question):

@@ -18,6 +18,18 @@ from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
         ("How many of the workers were women?", "Of the 40 workers, a dozen were women.", None),
         ("how many tanks has Norland sent?", "Norland sent more aid in 2023.", "count"),
         ("how many tanks has Norland sent?", "Norland promised tanks on March 3.", "count"),
+        # a count of another thing beside the thing asked about
+        ("how many mines is Norland sending?", "Norland is sending mines and 20 tanks.", "count"),
+        (
+            "how many members of the board resigned?",
+            "Two directors resigned on Monday, while other members stayed.",
+            "count",
+        ),
+        ("how many classes of fault are there?", "Faults fall into four classes.", None),
+        ("How many schools of music were there?", "It had Four Great Schools.", None),
+        ("how many councils signed?", "The deal was signed by 11 of the 12 councils.", None),
+        ("how many rebels were killed?", "When 500 to 3,000 were killed, rebels fled.", None),
+        ("how many treaties protect it?", "None of the treaties protect it.", None),
         # an amount of money, or any number for other "how much"
         ("how much did Ashby pay for Moss?", "Ashby signed Moss for a £4.5m fee.", None),
         ("how much did the study cost?", "The study cost 2 million euros.", None),
