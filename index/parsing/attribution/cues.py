@@ -703,6 +703,8 @@ def _subject_before(before: str) -> Source | None:
     np = text[cut + 1 :].strip()
     if _INFINITIVE.match(np):
         return None  # 'visited "Today" to discuss his recent remarks': no subject
+    if cut >= 0 and text[cut] == "," and _BY_APPOSITIVE.match(np):
+        return _subject_before(text[:cut])  # "six Republicans, led by Sen. Jo Tighe, said"
     if appositive and cut >= 0 and text[cut] == ",":
         return _appositive_subject(text, cut, np)
     if cut >= 0 and text[cut] == "," and _UNCLOSED_ROLE.match(np):
@@ -793,6 +795,11 @@ def _listed(rest: str, last: Source) -> Source:
 
 def _last_cut(text: str) -> int:
     return max((m.start() for m in _CLAUSE_CUT.finditer(text)), default=-1)
+
+
+#: A participle with its agent between a subject and its verb: "led by ...", "joined by
+#: ...", "flanked by ...": the agent is not the one speaking.
+_BY_APPOSITIVE = re.compile(r"^[a-z]+(?:ed|en)\s+by\s")
 
 
 def _appositive_subject(text: str, cut: int, np: str) -> Source | None:

@@ -291,6 +291,9 @@ def _name_and_role(words: list[str], lowered: list[str], definite: bool) -> Sour
     ):
         k -= 1
     name = words[k:]
+    if len(words) >= 2 and words[-1][:1].isupper() and _counted_plural(lowered[:-1], words[-1]):
+        # "six Republicans", "Four Democrats": a counted group, not a person named so
+        return Source(" ".join(words), None, False, head_noun(words[-1]))
     if name and k > 0 and lowered[k - 1] in lx.PREPOSITIONS:
         # "spokesman for Kestrel Air", "draft seen by Politico": an unnamed source
         phrase = " ".join(words)
@@ -581,6 +584,15 @@ def _counted_group(taken: list[str]) -> bool:
         and (bare(taken[0]) in _COUNT_WORDS or bare(taken[0]).rstrip("%").isdigit())
         and bare(taken[1]) == "of"
         and all(w[:1].isupper() for w in taken[2:])
+    )
+
+
+def _counted_plural(before: list[str], word: str) -> bool:
+    """Only a count before a capitalised plural: "six Republicans", "14 Democrats"."""
+    return (
+        word.endswith("s")
+        and not word.endswith(("ss", "'s", "’s"))
+        and all(w in _COUNT_WORDS or w.replace(",", "").isdigit() for w in before)
     )
 
 

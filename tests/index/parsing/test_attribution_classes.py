@@ -1098,6 +1098,20 @@ ROWS: list[dict] = [
         "paragraph": "Porter Lennox said the road would reopen in May.",
         "want": {"speaker": "Porter Lennox", "role": None},
     },
+    {
+        "id": "led-by-appositive-leaves-the-group-speaking",
+        "paragraph": (
+            "The deal held after six Democrats, led by Senator Ola Berg (D-Vt.), said "
+            "they would back it."
+        ),
+        "want": {"speaker": "six Democrats", "cue": "said"},
+    },
+    {
+        "id": "counted-group-is-not-a-person-for-a-later-description",
+        "context": ["Four Republicans said they would vote against the plan."],
+        "paragraph": "The mayor said the plan was working.",
+        "want": {"speaker": "mayor"},
+    },
     # ---- cue words that are not speech here (session 11)
     {
         "id": "participle-before-its-noun-is-an-adjective",
