@@ -703,9 +703,9 @@ def _subject_before(before: str) -> Source | None:
     np = text[cut + 1 :].strip()
     if _INFINITIVE.match(np):
         return None  # 'visited "Today" to discuss his recent remarks': no subject
-    if cut >= 0 and text[cut] == "," and _BY_APPOSITIVE.match(np):
-        return _subject_before(text[:cut])  # "six Republicans, led by Sen. Jo Tighe, said"
-    if appositive and cut >= 0 and text[cut] == ",":
+    if (appositive or _BY_APPOSITIVE.match(np)) and cut >= 0 and text[cut] == ",":
+        # "Six Democrats, led by Sen. Ola Berg (D-Vt.), said": the closing comma went with
+        # the parenthetical, the participle still stands between the subject and its verb
         return _appositive_subject(text, cut, np)
     if cut >= 0 and text[cut] == "," and _UNCLOSED_ROLE.match(np):
         # "Ana Ruiz, president of the Harbor Association stated": the appositive's closing
@@ -798,7 +798,7 @@ def _last_cut(text: str) -> int:
 
 
 #: A participle with its agent between a subject and its verb: "led by ...", "joined by
-#: ...", "flanked by ...": the agent is not the one speaking.
+#: ...", "flanked by ...": an appositive even when its closing comma is lost.
 _BY_APPOSITIVE = re.compile(r"^[a-z]+(?:ed|en)\s+by\s")
 
 
@@ -823,6 +823,8 @@ def _appositive_subject(text: str, cut: int, np: str) -> Source | None:
     if member is not None:
         return member
     nearest = parse_np(trim_np(segments[0])) if not _RELATIVE.match(segments[0]) else None
+    if _BY_APPOSITIVE.match(segments[0]) and len(segments) > 1:
+        nearest = parse_np(trim_np(segments[1]))  # "The mayor, flanked by police chiefs,"
     described = _DESCRIPTION.fullmatch(segments[1]) if len(segments) > 1 else None
     if nearest is not None and nearest.is_person and nearest.speaker[:1].isupper() and described:
         # "The council leader, Ana Ruiz, said", "Her chief aide, Jo Lee, said"
@@ -964,6 +966,7 @@ def _is_role(role: str) -> bool:
         PARTY_STATE.fullmatch(role)
         or role.lower() in {"too", "also", "however"}
         or first in _ROLE_NOT_FIRST
+        or _BY_APPOSITIVE.match(role) is not None  # "joined by her aides"
     )
 
 

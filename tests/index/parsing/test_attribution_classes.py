@@ -1099,12 +1099,22 @@ ROWS: list[dict] = [
         "want": {"speaker": "Porter Lennox", "role": None},
     },
     {
-        "id": "led-by-appositive-leaves-the-group-speaking",
+        "id": "led-by-member-speaks-when-a-parenthetical-took-the-comma",
         "paragraph": (
             "The deal held after six Democrats, led by Senator Ola Berg (D-Vt.), said "
             "they would back it."
         ),
-        "want": {"speaker": "six Democrats", "cue": "said"},
+        "want": {"speaker": "Ola Berg", "role": "Senator", "cue": "said"},
+    },
+    {
+        "id": "flanked-by-appositive-is-skipped",
+        "paragraph": "Mayor Ines Ford, flanked by police chiefs, said the plan was working.",
+        "want": {"speaker": "Ines Ford", "role": "Mayor"},
+    },
+    {
+        "id": "joined-by-appositive-is-not-a-role",
+        "paragraph": "Ana Ruiz, joined by her aides, told reporters the plan was dead.",
+        "want": {"speaker": "Ana Ruiz", "role": None},
     },
     {
         "id": "counted-group-is-not-a-person-for-a-later-description",
