@@ -364,34 +364,8 @@ def _try_cue(
     previous_word = previous.group(1) if previous else ""
     if _not_a_verb_here(previous_word, tag, lemma, after):
         return None
-    if lemma == "plead" and _PLEA.match(after):
-        return None  # "pleaded guilty": a plea in court, not a statement
-    if lemma == "seek" and not _SEEK_FOLLOW.match(after):
-        return None  # "is seeking a third term": an aim, not a statement ("sought to …" is)
-    if tag in {"VBZ", "VBP", "VB"} and _VERB_NEXT.match(after):
-        return None  # "Consumer advocates were less enthusiastic": a plural noun
-    if (
-        word.lower() in _ADJECTIVAL_PARTICIPLES
-        and previous_word.lower() in _NOUN_PHRASE_OPENERS
-        and _PARTICIPLE_NOUN.match(after)
-        and after.split()[0].lower() not in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP | {"it"}
-    ):
-        return None  # "and repeated dehydration are": an adjective, not "repeated" the verb
-    if (
-        tag == "VBN"
-        and _BY_NEXT.match(after)
-        and not before.rstrip().endswith(_Q)
-        and strip_verb_noise(before)[2] not in lx.PASSIVE_AUXILIARIES
-    ):
-        # "a bill, written by Rep. Omar Haddad, ...": authorship of a thing, not speech;
-        # "was written by" is read as a passive further down
+    if _not_speech_here(word, lemma, tag, previous_word, before, after):
         return None
-    if (tag in {"VB", "VBZ"} and previous_word in lx.MONTHS) or (
-        tag == "VBZ" and _COUNTED(previous_word.lower())
-    ):
-        return None  # "the March states", "the first four states": a noun
-    if tag == "VB" and lemma in lx.STANCE_VERBS and _NOTHING_AFTER.match(after):
-        return None  # "if the U.S. pulls back, ...": a particle, not "back" the verb
     modifier = _QUOTED_MODIFIER.search(before) if tag in {"VBZ", "VB"} else None
     if modifier and modifier.group(1).lower() in lx.NOUN_MARKERS | lx.FUNCTION_WORDS:
         return None  # 'thousands of "missing" emails': a noun after a quoted modifier
@@ -460,6 +434,41 @@ _DOC_SUBJECT = re.compile(
 def _is_document(source: Source, document: re.Match[str] | None) -> bool:
     """The subject is a document ("the survey", "a Gallup poll", "polls") or its author."""
     return document is not None or source.head.removeprefix("the:") in lx.DOCUMENT_WORDS.split()
+
+
+def _not_speech_here(
+    word: str, lemma: str, tag: str, previous_word: str, before: str, after: str
+) -> bool:
+    """The cue word is a verb here, but not one of saying: a plea, an aim, a noun or an
+    adjective by what stands around it, authorship."""
+    if lemma == "plead" and _PLEA.match(after):
+        return True  # "pleaded guilty": a plea in court, not a statement
+    if lemma == "seek" and not _SEEK_FOLLOW.match(after):
+        return True  # "is seeking a third term": an aim, not a statement ("sought to …" is)
+    if tag in {"VBZ", "VBP", "VB"} and _VERB_NEXT.match(after):
+        return True  # "Consumer advocates were less enthusiastic": a plural noun
+    if (
+        word.lower() in _ADJECTIVAL_PARTICIPLES
+        and previous_word.lower() in _NOUN_PHRASE_OPENERS
+        and _PARTICIPLE_NOUN.match(after)
+        and after.split()[0].lower() not in lx.PRONOUNS_PERSON | lx.PRONOUNS_GROUP | {"it"}
+    ):
+        return True  # "and repeated dehydration are": an adjective, not "repeated" the verb
+    if (
+        tag == "VBN"
+        and _BY_NEXT.match(after)
+        and not before.rstrip().endswith(_Q)
+        and strip_verb_noise(before)[2] not in lx.PASSIVE_AUXILIARIES
+    ):
+        # "a bill, written by Rep. Omar Haddad, ...": authorship of a thing, not speech;
+        # "was written by" is read as a passive further down
+        return True
+    if (tag in {"VB", "VBZ"} and previous_word in lx.MONTHS) or (
+        tag == "VBZ" and _COUNTED(previous_word.lower())
+    ):
+        return True  # "the March states", "the first four states": a noun
+    # "if the U.S. pulls back, ...": a particle, not "back" the verb
+    return bool(tag == "VB" and lemma in lx.STANCE_VERBS and _NOTHING_AFTER.match(after))
 
 
 def _not_a_verb_here(previous_word: str, tag: str, lemma: str, after: str) -> bool:
