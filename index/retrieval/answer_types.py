@@ -174,6 +174,11 @@ def _counted(noun: str, text: str) -> bool:
     return False
 
 
+#: Words after a count that is not the count of a noun next to it: a link to what it
+#: counts ("11 of the 12"), or a verb or preposition after a count standing alone.
+_NOT_COUNTED_NOUN = _NOUN_STOP | frozenset("of to and or per percent the a an each apiece".split())
+
+
 def _uncounted(noun: str, text: str) -> bool:
     """``noun`` is named in ``text``, yet every count there is the count of another noun
     ("sending mines, along with 20 tanks"). A count followed by a word that is no noun
@@ -188,13 +193,9 @@ def _uncounted(noun: str, text: str) -> bool:
         after = stems[at + 1 : at + 5]  # "11 of the then 12 member states", "Four Great Schools"
         if target in after or not after or not words[at + 1][:1].isalpha():
             return False
-        if after[0] in _NOUN_STOP | _COUNT_LINKS or words[at].endswith((",", ".")):
+        if after[0] in _NOT_COUNTED_NOUN or words[at].endswith((",", ".")):
             return False  # "5,000 to 30,000 were killed", "none of the treaties"
     return bool(counts)
-
-
-#: Words between a count and what it counts, or after a count that stands alone.
-_COUNT_LINKS = frozenset("of to and or per percent the a an each apiece".split())
 
 
 #: What each unfilled slot tells the reader, shown above the closest passages.
