@@ -29,10 +29,14 @@ _QUESTION_TYPES = (
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+#: Numbers in words from two to ninety ("twenty-five" is two of them).
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|"
-    r"half|double|twice)\b",
+    rf"\d|\b(?:one|{_NUMBER_WORDS}|hundred|hundreds|thousand|thousands|million|millions|"
+    r"billion|dozen|dozens|half|double|twice)\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(
@@ -103,8 +107,8 @@ _CLOCK = re.compile(
 #: A large number however written: "14 million", "2.5bn", "a thousand".
 _LARGE = re.compile(r"\b(?:\d[\d,.]*\s?|a\s)(?:million|billion|trillion|thousand|bn|m)\b", re.I)
 _DURATION = re.compile(
-    r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"several|few|many|dozens? of|hundreds of)\s+(?:more\s+)?(?:-\s*)?"
+    rf"\b(?:\d[\d,.]*|an?|one|{_NUMBER_WORDS}|several|few|many|dozens? of|hundreds of)\s+"
+    r"(?:more\s+)?(?:-\s*)?"
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries)\b"
     r"|\b(?:\d+|\w+)-(?:second|minute|hour|day|week|month|year)\b"
     rf"|\b(?:until|till|through|into)\s+(?:next\s+|the\s+end\s+of\s+)?"
@@ -120,9 +124,8 @@ _COUNT_WORD = re.compile(
 )
 #: A count: a number that is not a year or a day of the month.
 _COUNT = re.compile(
-    r"(?<![\w.])\d[\d,.]*(?!\w)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|dozen|"
-    r"dozens|none|zero|single|both|pair)\b",
+    rf"(?<![\w.])\d[\d,.]*(?!\w)|\b(?:{_NUMBER_WORDS}|hundred|hundreds|thousand|thousands|"
+    r"million|dozen|dozens|none|zero|single|both|pair)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(
@@ -179,23 +182,46 @@ def _counted(noun: str, text: str) -> bool:
 _NOT_COUNTED_NOUN = _NOUN_STOP | frozenset("of to and or per percent the a an each apiece".split())
 
 
-def _uncounted(noun: str, text: str) -> bool:
+def _uncounted(question: str, noun: str, text: str) -> bool:
     """``noun`` is named in ``text``, yet every count there is the count of another noun
     ("sending mines, along with 20 tanks"). A count followed by a word that is no noun
-    ("5,000 to 30,000 were killed") may count anything, so it leaves the slot open."""
+    ("5,000 to 30,000 were killed") may count anything, so it leaves the slot open; so does
+    a count followed by any word of the question ("homes lost power" over "3,400 homes":
+    the guessed noun can be the question's object) and, for people, a count of any kind of
+    person ("how many people" over "14 residents", "how many victims" over "14 people")."""
     target = stem(noun)
     words = re.findall(r"[\w'’$£€.,-]+", _YEAR.sub(" ", text))
     stems = [stem(w.lower().strip(".,")) for w in words]
-    if target not in stems:
-        return False
+    if noun.lower() in STOPWORDS or target not in stems:
+        return False  # "how many ships crossed the …": no noun was found
+    asked = {stem(w) for w in re.findall(r"[\w'’-]+", question.lower()) if w not in STOPWORDS}
+    people = noun.lower() in _PEOPLE_HEADS or _person(noun)  # "how many victims"
     counts = [at for at, w in enumerate(words) if _COUNT.fullmatch(w.strip(".,"))]
     for at in counts:
         after = stems[at + 1 : at + 5]  # "11 of the then 12 member states", "Four Great Schools"
-        if target in after or not after or not words[at + 1][:1].isalpha():
+        if target in after or asked.intersection(after) or not words[at + 1][:1].isalpha():
             return False
         if after[0] in _NOT_COUNTED_NOUN or words[at].endswith((",", ".")):
             return False  # "5,000 to 30,000 were killed", "none of the treaties"
+        if people and any(_person(w) for w in words[at + 1 : at + 3]):
+            return False  # "14 residents", "20 local firefighters"
     return bool(counts)
+
+
+#: Nouns of "how many …" that any kind of person answers.
+_PEOPLE_HEADS = frozenset("people persons men women children adults individuals".split())
+
+
+def _person(word: str) -> bool:
+    """A plural noun of people: "residents", "firefighters", "historians"."""
+    word = word.lower().strip(".,")
+    single = word.removesuffix("s")
+    return (
+        word in _PEOPLE
+        or _PEOPLE_ENDING.search(word) is not None
+        or single in lx.PERSON_NOUNS
+        or single in lx.agent_nouns()
+    )
 
 
 #: What each unfilled slot tells the reader, shown above the closest passages.
@@ -326,7 +352,7 @@ def unfilled_slot(
         noun = _head_noun(many.group(1))
         if noun is not None and _counted(noun, text):
             return None  # "14 tanks"
-        if noun is not None and _uncounted(noun, text):
+        if noun is not None and _uncounted(question, noun, text):
             return "count"  # "sending mines, along with 20 tanks": the count is of another thing
         if _COUNT.search(_YEAR.sub(" ", text)):
             return None  # a count in other words: "a crowd of 31,406" for "how many fans"

@@ -22,7 +22,35 @@ from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
         ("how many mines is Norland sending?", "Norland is sending mines and 20 tanks.", "count"),
         (
             "how many members of the board resigned?",
+            "Two motions failed on Monday, and the board's members stayed.",
+            "count",
+        ),
+        # a count of what the question names in other words, or of its object
+        (
+            "how many members of the board resigned?",
             "Two directors resigned on Monday, while other members stayed.",
+            None,
+        ),
+        ("how many homes lost power?", "Power was cut to 3,400 homes overnight.", None),
+        ("how many homes lost power?", "Power returned, though 3,400 homes waited.", None),
+        ("how many ships crossed the strait?", "In the strait, 12 tankers crossed.", None),
+        (
+            "how many people were rescued?",
+            "Crews rescued 14 residents from the roofs, and people cheered.",
+            None,
+        ),
+        (
+            "how many people were displaced?",
+            "Some 300 local families left as people panicked.",
+            None,
+        ),
+        ("how many residents were moved?", "Some 40 people had to leave, residents said.", None),
+        ("how many homes flooded?", "Fifteen homes flooded, and 2 roads shut.", None),
+        ("how many homes flooded?", "Seventy-two homes flooded overnight.", None),
+        ("how long did the strike last?", "The strike lasted sixteen days.", None),
+        (
+            "how many people were hurt?",
+            "Two buses crashed on the bridge, and people were hurt.",
             "count",
         ),
         ("how many classes of fault are there?", "Faults fall into four classes.", None),
