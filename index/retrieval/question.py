@@ -42,18 +42,21 @@ SPEECH_VERBS = (
     "mean|meant|have to say|had to say|make of|made of"
 )
 _AUX = r"(?:did|does|do|has|have|had|is|was|were|are|will|would|could|might)"
+# A verb of saying after a determiner or a possessive is a noun of the source ("what did
+# the state highway patrol say", "what did the council's report say"): the source runs on.
+_NOT_AFTER = r"(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\bits)(?<!\btheir)(?<!'s)(?<!’s)"
 _OPEN = r"^(?:so\s+|and\s+|but\s+|hey\s+|ok\s+|okay\s+)?"
 _SPEAKER_PATTERNS = (
     # what did X say (about ...) / what has X said / what does X think of ...
     re.compile(
-        rf"{_OPEN}(?:what|how|why|when|where)\s+(?:exactly\s+)?{_AUX}\s+(?P<source>.+?)\s+"
+        rf"{_OPEN}(?:what|how|why|when|where)\s+(?:exactly\s+)?{_AUX}\s+(?P<source>.+?){_NOT_AFTER}\s+"
         rf"(?:(?:actually|really|exactly|publicly|first|just|ever)\s+)?(?:{SPEECH_VERBS})\b"
         r"(?P<rest>.*)$",
         re.IGNORECASE,
     ),
     # did X say / has X commented on ...
     re.compile(
-        rf"{_OPEN}{_AUX}\s+(?P<source>.+?)\s+(?:(?:actually|really|ever|publicly)\s+)?"
+        rf"{_OPEN}{_AUX}\s+(?P<source>.+?){_NOT_AFTER}\s+(?:(?:actually|really|ever|publicly)\s+)?"
         rf"(?:{SPEECH_VERBS})\b(?P<rest>.*)$",
         re.IGNORECASE,
     ),

@@ -81,9 +81,19 @@ _SAME_OFFICE = (
 )
 
 
+#: Heads naming an office or a body ("mayor", "union"): when the article holds none of
+#: that word (nor a word for the same office), nobody it quotes is that source.
+_OFFICES = lx.ROLE_WORDS | lx.ORG_WORDS
+
+
+def _offices(head: str) -> set[str]:
+    """``head`` and the words for the same office ("manager": "coach", "boss")."""
+    return {head}.union(*(group for group in _SAME_OFFICE if head in group))
+
+
 def _other_office(head: str, source: Source) -> bool:
     """The source holds role words, none of them ``head`` or a word for the same office."""
-    same = {head}.union(*(group for group in _SAME_OFFICE if head in group))
+    same = _offices(head)
     roles = {w for w in source.words if w in lx.ROLE_WORDS}
     return bool(roles) and not (roles & same)
 
@@ -395,7 +405,13 @@ class SourceTable:
             # no word of it anywhere ("macron", "sierra club"): absent; some words known
             # apart ("the weather guy"): a description the article words otherwise
             known = [w for w in specific if self._blocks_with([w])]
-            return SourceMatch(phrase, "unknown" if known else "absent")
+            if not known:
+                return SourceMatch(phrase, "absent")
+            head = phrase_head(wanted, phrase) or ""
+            office = head if head in _OFFICES else head.removesuffix("s")
+            if office in _OFFICES and not any(self._blocks_with([w]) for w in _offices(office)):
+                return SourceMatch(phrase, "unquoted")  # "kelsworth's mayor": no mayor at all
+            return SourceMatch(phrase, "unknown")
         if not all(shown[:1].isupper() for shown, _, _ in written):
             return SourceMatch(phrase, "unknown")  # a common noun ("the embassy"), not a name
         kinds = {kind for (_, kind, _), w in zip(blocks, written, strict=False) if w}

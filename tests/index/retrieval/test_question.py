@@ -31,6 +31,10 @@ from index.retrieval.question import is_foreign, read_question
         ("Okoro's view on the strike?", "speaker", "Okoro"),
         ("according to the port authority, when will ships sail", "speaker", "port authority"),
         ("quotes from the fire chief about the smoke", "speaker", "fire chief"),
+        # a verb of saying after "the" or a possessive is a noun in the source
+        ("what did the state highway patrol say about it", "speaker", "state highway patrol"),
+        ("what have the state regulators said", "speaker", "state regulators"),
+        ("did the port's post office comment", "speaker", "port's post office"),
         ("what did they say", "plain", None),
         ("what did the report say", "plain", None),
         # who said

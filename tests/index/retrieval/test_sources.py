@@ -105,6 +105,17 @@ def test_a_relative_of_a_quoted_source_is_not_that_source(table: SourceTable, ph
 
 
 @pytest.mark.parametrize(
+    "phrase", ["kelmouth's governor", "the kelmouth fire commissioner", "the pier union"]
+)
+def test_an_office_the_article_never_names_is_not_quoted(table: SourceTable, phrase: str) -> None:
+    """The place is in the article, the office nowhere (no governor, no sheriff): nobody
+    quoted there is the one asked about, so the grade is capped, not left open."""
+    match = table.resolve(phrase)
+    assert (match.status, match.caps_confidence) == ("unquoted", True)
+    assert match.note == f"The article quotes no one as ‘{phrase}’."
+
+
+@pytest.mark.parametrize(
     ("phrase", "head"),
     [
         ("keeler's mom", "mom"),
