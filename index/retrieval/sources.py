@@ -297,6 +297,8 @@ class SourceTable:
         if mention.status == "mentioned":
             return mention
         if near := self._sharing(wanted, candidates):
+            if self._someone_else(phrase, near, articles):
+                return SourceMatch(phrase, "unquoted")  # "celtic's manager": not Port Callan's
             return self._quoted(phrase, near, articles, "near")
         if mention.status == "absent" and self.grounding.has_term(phrase, phrase):
             return SourceMatch(phrase, "unknown")  # named otherwise ("Washington": "the US")
@@ -351,6 +353,25 @@ class SourceTable:
             return []
         rarest = max(shared)[1]
         return [s for _, s in candidates if _held(rarest, s.words)]
+
+    def _someone_else(
+        self, phrase: str, near: list[Source], articles: frozenset[int] | None
+    ) -> bool:
+        """Does the phrase name an owner ("celtic" of "celtic's manager", "varnholm" of
+        "varnholm's central bank") that none of the ``near`` sources holds, one the article
+        never writes or writes as a name? Then they are someone else's."""
+        for owner in _OWNER.findall(phrase.lower()):
+            if owner in STOPWORDS or any(_held(owner, s.words) for s in near):
+                continue
+            texts = [
+                self._blocks[i][2]
+                for i in self._blocks_with([owner])
+                if articles is None or self._blocks[i][0] in articles
+            ]
+            written = [w for w in (_as_written([owner], text) for text in texts) if w]
+            if not texts or any(shown[:1].isupper() for shown, _, _ in written):
+                return True
+        return False
 
     def _by_meaning(
         self, phrase: str, candidates: list[tuple[int, Source]], encoder: Encoder
@@ -422,6 +443,7 @@ class SourceTable:
 
 
 _CAPITALISED = re.compile(r"^[A-Z][\w'’.-]*$")
+_OWNER = re.compile(r"([\w-]+)['’]s\b")  # "celtic's manager": celtic
 
 
 def _as_written(wanted: list[str], text: str) -> tuple[str, str, bool] | None:

@@ -116,6 +116,23 @@ def test_an_office_the_article_never_names_is_not_quoted(table: SourceTable, phr
 
 
 @pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        ("dover's harbour master", ()),  # Dover's: not the Kelmouth harbour master
+        ("calais's teacher", ()),
+        ("okoro's head teacher", ("Ana Okoro",)),  # the owner is who the source is
+        ("the school's head teacher", ("Ana Okoro",)),  # an owner the article writes lower case
+    ],
+)
+def test_an_owner_no_near_source_holds(table: SourceTable, phrase: str, names: tuple) -> None:
+    """A source sharing the office but not its owner is someone else's ("celtic's manager"
+    is not the other club's), when the article never writes the owner or writes it as a name."""
+    match = table.resolve(phrase)
+    assert match.names == names
+    assert match.caps_confidence == (not names)
+
+
+@pytest.mark.parametrize(
     ("phrase", "head"),
     [
         ("keeler's mom", "mom"),
