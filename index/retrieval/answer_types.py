@@ -125,7 +125,7 @@ _COUNT_WORD = re.compile(
 #: A count: a number that is not a year or a day of the month.
 _COUNT = re.compile(
     rf"(?<![\w.])\d[\d,.]*(?!\w)|\b(?:{_NUMBER_WORDS}|hundred|hundreds|thousand|thousands|"
-    r"million|dozen|dozens|none|zero|single|both|pair)\b",
+    r"million|dozen|dozens|none|zero|single|both|pair|twice|thrice)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(
@@ -222,6 +222,39 @@ def _person(word: str) -> bool:
         or single in lx.PERSON_NOUNS
         or single in lx.agent_nouns()
     )
+
+
+#: Units a number measures in rather than counts things by: time, distance, weight, area,
+#: shares and scores ("11 hours", "20 mph", "14%"): "how many witnesses" is not "11 hours".
+_UNITS = frozenset(
+    (
+        "second seconds minute minutes hour hours day days night nights week weeks month "
+        "months year years decade decades century centuries percent per cent percentage "
+        "mph kph km kilometres kilometers mile miles metre metres meter meters feet foot inch "
+        "inches acre acres hectare hectares kg kilo kilos kilograms tonne tonnes ton tons "
+        "degree degrees point points"
+    ).split()
+)
+_SCALE = frozenset("hundred thousand million billion".split())
+
+
+def _counts_things(noun: str | None, text: str) -> bool:
+    """A count in ``text`` that can count things: not a length of time, a measure, a
+    share or a sum of money ("11 hours", "two-hour", "14%", "$48 million"), unless the
+    question counts such units itself ("how many days")."""
+    if noun is not None and (noun in _UNITS or noun.removesuffix("s") in _UNITS):
+        return bool(_COUNT.search(text))
+    for match in _COUNT.finditer(text):
+        before, after = text[: match.start()].rstrip(), text[match.end() :]
+        unit = re.match(r"\s*-?\s*([a-z]+)", after, re.IGNORECASE)
+        if before.endswith(("$", "£", "€", "¥")) or after.startswith("%"):
+            continue  # "$48", "14%"
+        if unit and unit.group(1).lower() in _UNITS:
+            continue  # "11 hours", "a two-hour hearing", "20 mph"
+        if match.group(0).lower() in _SCALE and re.search(r"\d$", before):
+            continue  # the "million" of "$48 million"
+        return True
+    return False
 
 
 #: What each unfilled slot tells the reader, shown above the closest passages.
@@ -354,7 +387,7 @@ def unfilled_slot(
             return None  # "14 tanks"
         if noun is not None and _uncounted(question, noun, text):
             return "count"  # "sending mines, along with 20 tanks": the count is of another thing
-        if _COUNT.search(_YEAR.sub(" ", text)):
+        if _counts_things(noun, _YEAR.sub(" ", text)):
             return None  # a count in other words: "a crowd of 31,406" for "how many fans"
         return "count"
     if _HOW_MUCH.search(question):

@@ -48,6 +48,15 @@ from index.retrieval.answer_types import SLOT_NOTES, unfilled_slot
         ("how many homes flooded?", "Fifteen homes flooded, and 2 roads shut.", None),
         ("how many homes flooded?", "Seventy-two homes flooded overnight.", None),
         ("how long did the strike last?", "The strike lasted sixteen days.", None),
+        # a length of time, a measure, a share or money is no count of things
+        ("how many witnesses testified?", "Jurors deliberated 11 hours over two days.", "count"),
+        ("how many homes does it serve?", "It won a seven-year, $48 million deal.", "count"),
+        ("how many pupils attend?", "The school is 20 miles out, up 4% on fees.", "count"),
+        ("how many days did the trial last?", "The trial lasted 11 days.", None),
+        ("how many hours did they wait?", "They waited for 11 hours.", None),
+        ("how many staff were cut?", "It cut 14% of its staff.", None),
+        ("how many times has it won?", "It has won the cup twice.", None),
+        ("how many fans came?", "Some 4,000 came on a two-hour trip.", None),
         (
             "how many people were hurt?",
             "Two buses crashed on the bridge, and people were hurt.",
