@@ -433,7 +433,7 @@ class SourceTable:
             if office in _OFFICES and not any(self._blocks_with([w]) for w in _offices(office)):
                 return SourceMatch(phrase, "unquoted")  # "kelsworth's mayor": no mayor at all
             return SourceMatch(phrase, "unknown")
-        if not all(shown[:1].isupper() for shown, _, _ in written):
+        if not all(shown[:1].isupper() or is_name for shown, _, is_name in written):
             return SourceMatch(phrase, "unknown")  # a common noun ("the embassy"), not a name
         kinds = {kind for (_, kind, _), w in zip(blocks, written, strict=False) if w}
         where = "caption" if kinds == {"caption"} else "text"
@@ -470,9 +470,14 @@ def _as_written(wanted: list[str], text: str) -> tuple[str, str, bool] | None:
     if covered(run) < len(wanted):
         return None
     short = re.sub(r"['’]s$", "", text[words[run[0]].start() : words[run[-1]].end()])
-    if not all(words[i].group(0)[:1].isupper() for i in run):
-        return short, short, False  # written in lower case: a noun, not a name
     first, last = run[0], run[-1]
+    if not all(words[i].group(0)[:1].isupper() for i in run):
+        while _name_word(words, last + 1) and _between(text, words, last, last + 1):
+            last += 1  # a role before a name: "principal Gordon Ashby"
+        if last == run[-1]:
+            return short, short, False  # written in lower case: a noun, not a name
+        name = text[words[run[-1] + 1].start() : words[last].end()]
+        return text[words[first].start() : words[last].end()], name, True
     while _name_word(words, first - 1) and _between(text, words, first - 1, first):
         first -= 1
     while _name_word(words, last + 1) and _between(text, words, last, last + 1):

@@ -18,6 +18,8 @@ Harbour master Ilse Brandt said: "Nobody walks on it until every beam is checked
 
 The fishing cooperative, led by Tomas Reyes, owns twelve of the boats.
 
+The beams were checked on Saturday by surveyor Kai Lindqvist.
+
 Mayor Lena Voss visits the damaged pier on Friday. Credit: AP
 
 "Our boats are stuck in the inner basin," said Ana Okoro, a head teacher at the harbour school.
@@ -74,6 +76,15 @@ def test_a_name_in_the_text_never_quoted(table: SourceTable) -> None:
     assert (match.status, match.where, match.named) == ("mentioned", "text", True)
     assert match.caps_confidence
     assert match.note == "The article mentions Tomas Reyes but quotes nothing from Reyes."
+
+
+def test_a_role_written_before_a_name_never_quoted(table: SourceTable) -> None:
+    """ "surveyor Kai Lindqvist": the role in lower case names that person, who says nothing."""
+    match = table.resolve("the surveyor")
+    assert (match.status, match.named, match.caps_confidence) == ("mentioned", True, True)
+    assert match.note == (
+        "The article mentions surveyor Kai Lindqvist but quotes nothing from Kai Lindqvist."
+    )
 
 
 def test_a_name_the_article_never_has(table: SourceTable) -> None:
