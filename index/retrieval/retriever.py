@@ -334,8 +334,9 @@ class Retriever:
         if intent.foreign:  # the model reads English: never refuse, never claim to know
             note, ceiling, floor = FOREIGN_NOTE, "low", "low"
         missing = self._ungrounded(intent.terms, skip=intent.source or "", question=text)
-        if missing and note is None:
-            shown = ", ".join(f"‘{term}’" for term in missing[:3])
+        offices = self.sources.absent_offices(text, skip=intent.source or "")
+        if (missing or offices) and note is None:  # "who is harbinger's cfo": no CFO at all
+            shown = ", ".join(f"‘{term}’" for term in [*missing, *offices][:3])
             note, ceiling = f"The article never mentions {shown}.", "low"
         grounded = 1.0 - len(missing) / len(intent.terms) if intent.terms else 1.0
         ranked = self.reread(text, ranked)

@@ -86,6 +86,22 @@ _SAME_OFFICE = (
 _OFFICES = lx.ROLE_WORDS | lx.ORG_WORDS
 
 
+#: Offices a question can name that only someone holding them fills ("who is the cfo"):
+#: role words that are no adjective, verb or everyday noun as well ("general", "head",
+#: "judge", "coach", "principal", "leader" and "player" are not here).
+QUESTION_OFFICES = frozenset(
+    (
+        "ceo cfo coo chairman chairwoman chairperson mayor governor senator congressman "
+        "congresswoman president premier chancellor minister ambassador envoy sheriff "
+        "commissioner superintendent treasurer prosecutor attorney councillor councilor mp "
+        "mep msp lawmaker legislator spokesman spokeswoman spokesperson manager captain "
+        "goalkeeper striker midfielder winger headteacher dean provost archbishop bishop "
+        "pope imam rabbi pastor priest admiral colonel commander lieutenant sergeant "
+        "constable inspector detective"
+    ).split()
+)
+
+
 def _offices(head: str) -> set[str]:
     """``head`` and the words for the same office ("manager": "coach", "boss")."""
     return {head}.union(*(group for group in _SAME_OFFICE if head in group))
@@ -259,6 +275,21 @@ class SourceTable:
         for row, ref in enumerate(self.index.sentence_refs):
             rows.setdefault(ref.article, []).append(row)
         return rows
+
+    def absent_offices(self, question: str, skip: str = "") -> list[str]:
+        """Offices the question names (``QUESTION_OFFICES``, singular or plural, words of
+        ``skip`` aside) that no block of the articles holds (captions included; stems and
+        one-typo variants count), nor a word for the same office: "who is harbinger's cfo"
+        over an article with no CFO."""
+        skipped = set(_WORD.findall(skip.lower()))
+        found = []
+        for word in dict.fromkeys(_WORD.findall(question.lower())):
+            office = word if word in QUESTION_OFFICES else word.removesuffix("s")
+            if word in skipped or office not in QUESTION_OFFICES:
+                continue
+            if not any(self._blocks_with([form]) for form in _offices(office)):
+                found.append(word)
+        return found
 
     # ---------------------------------------------------------------- resolving
     def resolve(

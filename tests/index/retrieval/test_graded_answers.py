@@ -33,6 +33,15 @@ def test_a_person_not_in_the_article_is_never_answered_with_confidence(real_engi
     assert answer.note == "The article never mentions ‘Macron’."
 
 
+def test_an_office_no_one_in_the_article_holds_is_hedged(real_engine: Engine) -> None:
+    """No mayor anywhere in the article: the closest passages, with the reason, never a
+    confident "who"."""
+    answer = real_engine.ask("who is the mayor of Kyiv?")
+    assert answer.confidence == "low"
+    assert answer.note == "The article never mentions ‘mayor’."
+    assert answer.quotes
+
+
 def test_a_person_named_but_never_quoted(real_engine: Engine) -> None:
     answer = real_engine.ask("did biden comment on the mines")
     assert answer.confidence == "low"

@@ -87,6 +87,22 @@ def test_a_role_written_before_a_name_never_quoted(table: SourceTable) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("who is the harbour's cfo", ["cfo"]),
+        ("who are the councillors for kelmouth", ["councillors"]),
+        ("who is the mayor", []),  # only in a caption, but in the article
+        ("who is the harbour's boss", []),  # not an office a question alone can check
+        ("who runs the general store", []),  # "general" is no office here
+        ("what did the sheriff say", []),  # the source phrase is resolved on its own
+    ],
+)
+def test_offices_the_article_never_names(table: SourceTable, question: str, absent: list) -> None:
+    skip = "sheriff" if "sheriff" in question else ""
+    assert table.absent_offices(question, skip=skip) == absent
+
+
 def test_a_name_the_article_never_has(table: SourceTable) -> None:
     match = table.resolve("macron")
     assert match.status == "absent"
