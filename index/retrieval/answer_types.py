@@ -182,6 +182,10 @@ def _counted(noun: str, text: str) -> bool:
 _NOT_COUNTED_NOUN = _NOUN_STOP | frozenset("of to and or per percent the a an each apiece".split())
 
 
+#: Nouns of "how many …" that any kind of person answers.
+_PEOPLE_HEADS = frozenset("people persons men women children adults individuals".split())
+
+
 def _uncounted(question: str, noun: str, text: str) -> bool:
     """``noun`` is named in ``text``, yet every count there is the count of another noun
     ("sending mines, along with 20 tanks"). A count followed by a word that is no noun
@@ -206,10 +210,6 @@ def _uncounted(question: str, noun: str, text: str) -> bool:
         if people and any(_person(w) for w in words[at + 1 : at + 3]):
             return False  # "14 residents", "20 local firefighters"
     return bool(counts)
-
-
-#: Nouns of "how many …" that any kind of person answers.
-_PEOPLE_HEADS = frozenset("people persons men women children adults individuals".split())
 
 
 def _person(word: str) -> bool:

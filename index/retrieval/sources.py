@@ -284,12 +284,15 @@ class SourceTable:
         skipped = set(_WORD.findall(skip.lower()))
         found = []
         for word in dict.fromkeys(_WORD.findall(question.lower())):
-            office = word if word in QUESTION_OFFICES else word.removesuffix("s")
-            if word in skipped or office not in QUESTION_OFFICES:
-                continue
-            if not any(self._blocks_with([form]) for form in _offices(office)):
+            if word not in skipped and self._office_unnamed(word, QUESTION_OFFICES):
                 found.append(word)
         return found
+
+    def _office_unnamed(self, word: str, offices: frozenset[str]) -> bool:
+        """Is ``word`` (or its singular) one of ``offices`` that no block holds, nor a word
+        for the same office?"""
+        office = word if word in offices else word.removesuffix("s")
+        return office in offices and not any(self._blocks_with([w]) for w in _offices(office))
 
     # ---------------------------------------------------------------- resolving
     def resolve(
@@ -459,9 +462,7 @@ class SourceTable:
             known = [w for w in specific if self._blocks_with([w])]
             if not known:
                 return SourceMatch(phrase, "absent")
-            head = phrase_head(wanted, phrase) or ""
-            office = head if head in _OFFICES else head.removesuffix("s")
-            if office in _OFFICES and not any(self._blocks_with([w]) for w in _offices(office)):
+            if self._office_unnamed(phrase_head(wanted, phrase) or "", _OFFICES):
                 return SourceMatch(phrase, "unquoted")  # "kelsworth's mayor": no mayor at all
             return SourceMatch(phrase, "unknown")
         if not all(shown[:1].isupper() or is_name for shown, _, is_name in written):
